@@ -811,11 +811,11 @@ fn check_content(doc: &Document, found: &mut Found) {
             found.add(
                 "overprint (newsprint)",
                 Some(number),
-                format!("{missing} runs of 100 % K text do not overprint (need /op true /OPM 1)"),
+                format!("{missing} text run(s) in 100 % K do not overprint (need /op true /OPM 1)"),
             );
         }
         if grey > 0 {
-            found.add("overprint (newsprint)", Some(number), format!("{grey} runs of black text in DeviceGray, which cannot overprint"));
+            found.add("overprint (newsprint)", Some(number), format!("{grey} black text run(s) in DeviceGray, which cannot overprint"));
         }
     }
 }

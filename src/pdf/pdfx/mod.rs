@@ -54,6 +54,10 @@ pub const OUTPUT_CONDITION: &str =
 /// ISO 12647-3's limit of total area coverage for coldset newsprint, as a fraction (220 %).
 pub const MAX_TOTAL_INK: f32 = 2.2;
 
+/// A photo printed under this resolution at its placed size looks soft on newsprint (halftone
+/// screens of 85–100 lpi want about twice their ruling); below it the user is warned.
+pub const MIN_PHOTO_PPI: f32 = 200.0;
+
 /// The time zone of the paper's dateline: a Chinese paper's issue date is Beijing time.
 const ISSUE_TIME_ZONE_HOURS: i8 = 8;
 
@@ -167,6 +171,11 @@ pub fn make_pdfx(bytes: Vec<u8>, meta: &PdfxMeta) -> Result<Vec<u8>> {
     let id = Object::String(digest.to_vec(), StringFormat::Hexadecimal);
     doc.trailer.set("ID", Object::Array(vec![id.clone(), id]));
     save(&mut doc)
+}
+
+/// The images placed below [`MIN_PHOTO_PPI`], for a warning per photo.
+pub fn low_resolution_images(bytes: &[u8]) -> Vec<PlacedImage> {
+    placed_images(bytes).into_iter().filter(|image| image.ppi < MIN_PHOTO_PPI).collect()
 }
 
 fn save(doc: &mut Document) -> Result<Vec<u8>> {

@@ -283,6 +283,8 @@ fn a_low_resolution_photo_is_reported_at_its_placed_size() {
     assert_eq!(images.len(), 1, "{images:?}");
     assert_eq!((images[0].page, images[0].width_px, images[0].height_px), (1, 40, 30));
     assert!((images[0].ppi - 20.0).abs() < 0.5, "{images:?}");
+    assert_eq!(low_resolution_images(&make_pdfx(printpdf_page(Page { rgb_image: true, ..Page::default() }), &meta()).unwrap()).len(), 1);
+    assert!(low_resolution_images(&good().1).is_empty(), "no photo, no warning");
 }
 
 #[test]
