@@ -134,6 +134,8 @@ pub fn make_pdfx(bytes: Vec<u8>, meta: &PdfxMeta) -> Result<Vec<u8>> {
     }
     refuse_javascript(&doc)?;
     give_pages_their_own_resources(&mut doc);
+    fix_catalog_names(&mut doc);
+    unwrap_opentype_fonts(&mut doc);
     check::refuse_unfixable(&doc)?;
 
     reencode_lzw(&mut doc)?;
@@ -198,6 +200,71 @@ fn refuse_javascript(doc: &Document) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// printpdf writes the catalog's `/PageMode` as a string; PDF wants a name.
+fn fix_catalog_names(doc: &mut Document) {
+    if let Ok(catalog) = doc.catalog_mut() {
+        for key in [&b"PageMode"[..], b"PageLayout"] {
+            if let Ok(Object::String(value, _)) = catalog.get(key) {
+                let name = Object::Name(value.clone());
+                catalog.set(key.to_vec(), name);
+            }
+        }
+    }
+}
+
+/// A CFF font embedded as a whole OpenType file (`/FontFile3 /Subtype /OpenType`) is PDF 1.6;
+/// PDF 1.3 takes the bare `CFF ` table (`/CIDFontType0C` under a CID font, `/Type1C` under a
+/// simple one), which is the same outlines and charset, so the table is taken out of the sfnt.
+fn unwrap_opentype_fonts(doc: &mut Document) {
+    let mut targets: Vec<(ObjectId, &'static str)> = Vec::new();
+    for font in check::all_dictionaries(doc) {
+        if font.get(b"Type").and_then(Object::as_name).ok() != Some(b"Font") {
+            continue;
+        }
+        let subtype = if font.get(b"Subtype").and_then(Object::as_name).is_ok_and(|s| s == b"CIDFontType0") {
+            "CIDFontType0C"
+        } else {
+            "Type1C"
+        };
+        let program = font
+            .get(b"FontDescriptor")
+            .ok()
+            .map(|d| colour::deref(d, doc))
+            .and_then(|d| d.as_dict().ok())
+            .and_then(|d| d.get(b"FontFile3").and_then(Object::as_reference).ok());
+        if let Some(id) = program {
+            targets.push((id, subtype));
+        }
+    }
+    for (id, subtype) in targets {
+        let Ok(Object::Stream(stream)) = doc.get_object_mut(id) else { continue };
+        if stream.dict.get(b"Subtype").and_then(Object::as_name).ok() != Some(b"OpenType") {
+            continue;
+        }
+        let Ok(sfnt) = stream.get_plain_content() else { continue };
+        if let Some(cff) = sfnt_table(&sfnt, b"CFF ") {
+            stream.set_plain_content(cff.to_vec());
+            stream.dict.set("Subtype", Object::from(subtype));
+        }
+    }
+}
+
+/// One table of an sfnt (OpenType) file, by its tag.
+fn sfnt_table<'a>(sfnt: &'a [u8], tag: &[u8; 4]) -> Option<&'a [u8]> {
+    const TABLE_RECORDS_AT: usize = 12;
+    const TABLE_RECORD_LEN: usize = 16;
+    let count = usize::from(u16::from_be_bytes(sfnt.get(4..6)?.try_into().ok()?));
+    (0..count).find_map(|i| {
+        let record = sfnt.get(TABLE_RECORDS_AT + i * TABLE_RECORD_LEN..TABLE_RECORDS_AT + (i + 1) * TABLE_RECORD_LEN)?;
+        if &record[..4] != tag {
+            return None;
+        }
+        let offset = u32::from_be_bytes(record[8..12].try_into().ok()?) as usize;
+        let length = u32::from_be_bytes(record[12..16].try_into().ok()?) as usize;
+        sfnt.get(offset..offset.checked_add(length)?)
+    })
 }
 
 /// A page without its own `/Resources` inherits its parent's; the pass edits resources per page,

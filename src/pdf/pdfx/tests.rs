@@ -440,3 +440,40 @@ fn issue_dates_are_validated() {
     assert_eq!(IssueDate::parse("九月一日"), None);
     assert_eq!(IssueDate::parse("2025-09-01").unwrap().pdf_date(), "D:20250901000000+08'00'");
 }
+
+#[test]
+fn an_opentype_font_program_becomes_a_bare_cff_for_pdf_1_3() {
+    let otf = FontDir::locate(None).unwrap().load(Face::SerifRegular).unwrap().to_vec();
+    assert!(otf.starts_with(b"OTTO"));
+    let mut doc = Document::load_mem(&good().0).unwrap();
+    let program = doc
+        .objects
+        .iter()
+        .find(|(_, o)| o.as_stream().is_ok_and(|s| s.dict.get(b"Subtype").and_then(Object::as_name).ok() == Some(b"CIDFontType0C")))
+        .map(|(id, _)| *id)
+        .unwrap();
+    let wrapped = Stream::new(Dictionary::from_iter([("Subtype", Object::from("OpenType"))]), otf);
+    doc.objects.insert(program, Object::Stream(wrapped));
+    let raw = save(&mut doc).unwrap();
+    assert!(has(&check(&raw), "fonts", "OpenType (PDF 1.6)"));
+    let made = make_pdfx(raw, &meta()).unwrap();
+    assert_eq!(rules(&check(&made)), [NEWSPRINT_SUBSET]);
+    let doc = Document::load_mem(&made).unwrap();
+    let cff = doc
+        .objects
+        .values()
+        .filter_map(|o| o.as_stream().ok())
+        .find(|s| s.dict.get(b"Subtype").and_then(Object::as_name).ok() == Some(b"CIDFontType0C"))
+        .expect("the unwrapped program");
+    // A CFF header: major version 1, header size 4.
+    assert_eq!(&cff.get_plain_content().unwrap()[..3], &[1, 0, 4]);
+}
+
+#[test]
+fn printpdf_page_mode_string_becomes_a_name() {
+    let mut doc = Document::load_mem(&good().0).unwrap();
+    doc.catalog_mut().unwrap().set("PageMode", Object::string_literal("UseOutlines"));
+    let made = make_pdfx(save(&mut doc).unwrap(), &meta()).unwrap();
+    let doc = Document::load_mem(&made).unwrap();
+    assert_eq!(doc.catalog().unwrap().get(b"PageMode").unwrap().as_name().unwrap(), b"UseOutlines");
+}
