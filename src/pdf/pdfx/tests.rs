@@ -40,6 +40,8 @@ fn cmyk(c: f32, m: f32, y: f32, k: f32) -> Color {
 /// What can go into a test page.
 #[derive(Default, Clone, Copy)]
 struct Page {
+    /// Leave out the red masthead line: a page of black type only.
+    no_masthead: bool,
     rgb_text: bool,
     rgb_image: bool,
     link: bool,
@@ -56,14 +58,18 @@ fn printpdf_page(page: Page) -> Vec<u8> {
     let font = doc.add_font(serif());
     // What the renderer asks for to make black overprint; printpdf writes it as /OP, swapped.
     let overprint = doc.add_graphics_state(ExtendedGraphicsState::default().with_overprint_fill(true));
-    let mut ops = vec![
-        Op::LoadGraphicsState { gs: overprint },
-        Op::SetFillColor { col: cmyk(0.0, 1.0, 1.0, 0.0) },
-        Op::StartTextSection,
-        Op::SetFont { font: PdfFontHandle::External(font.clone()), size: Pt(48.0) },
-        Op::SetTextCursor { pos: Point { x: Pt(60.0), y: Pt(1450.0) } },
-        Op::ShowText { items: vec![TextItem::Text("嘉陵报".into())] },
-        Op::EndTextSection,
+    let mut ops = vec![Op::LoadGraphicsState { gs: overprint }];
+    if !page.no_masthead {
+        ops.extend([
+            Op::SetFillColor { col: cmyk(0.0, 1.0, 1.0, 0.0) },
+            Op::StartTextSection,
+            Op::SetFont { font: PdfFontHandle::External(font.clone()), size: Pt(48.0) },
+            Op::SetTextCursor { pos: Point { x: Pt(60.0), y: Pt(1450.0) } },
+            Op::ShowText { items: vec![TextItem::Text("嘉陵报".into())] },
+            Op::EndTextSection,
+        ]);
+    }
+    ops.extend([
         Op::SetFillColor { col: if page.rgb_text { Color::Rgb(Rgb { r: 0.0, g: 0.0, b: 0.0, icc_profile: None }) } else { cmyk(0.0, 0.0, 0.0, 1.0) } },
         Op::StartTextSection,
         Op::SetFont { font: PdfFontHandle::External(font.clone()), size: Pt(9.0) },
@@ -81,7 +87,7 @@ fn printpdf_page(page: Page) -> Vec<u8> {
                 is_closed: false,
             },
         },
-    ];
+    ]);
     if page.rgb_image {
         // A 40 × 30 px photo, dark red to blue, placed 2 inches wide: 20 ppi.
         let pixels: Vec<u8> = (0..40 * 30).flat_map(|i| [(i % 40 * 6) as u8, 0, (i / 40 * 8) as u8]).collect();
@@ -476,4 +482,40 @@ fn printpdf_page_mode_string_becomes_a_name() {
     let made = make_pdfx(save(&mut doc).unwrap(), &meta()).unwrap();
     let doc = Document::load_mem(&made).unwrap();
     assert_eq!(doc.catalog().unwrap().get(b"PageMode").unwrap().as_name().unwrap(), b"UseOutlines");
+}
+
+/// Ghostscript's ink coverage of each page, `[c, m, y, k]` as fractions of the page area.
+fn ink_coverage(pdf: &[u8]) -> Option<Vec<[f64; 4]>> {
+    validator("gs", &["--version"])?;
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), pdf).unwrap();
+    let out = std::process::Command::new("gs").args(["-q", "-o", "-", "-sDEVICE=inkcov"]).arg(file.path()).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let pages = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter(|l| l.contains("CMYK"))
+        .map(|l| {
+            let v: Vec<f64> = l.split_whitespace().take(4).map(|n| n.parse().unwrap()).collect();
+            [v[0], v[1], v[2], v[3]]
+        })
+        .collect();
+    Some(pages)
+}
+
+#[test]
+fn black_type_prints_on_the_black_plate_alone() {
+    // Even when the renderer hands over RGB black: the pass makes it K.
+    let raw = printpdf_page(Page { no_masthead: true, rgb_text: true, ..Page::default() });
+    let Some(pages) = ink_coverage(&make_pdfx(raw, &meta()).unwrap()) else { return };
+    let [c, m, y, k] = pages[0];
+    assert_eq!([c, m, y], [0.0, 0.0, 0.0], "{:?}", pages[0]);
+    assert!(k > 0.0, "{:?}", pages[0]);
+}
+
+#[test]
+fn the_masthead_red_is_magenta_and_yellow_without_cyan() {
+    let Some(pages) = ink_coverage(&good().1) else { return };
+    let [c, m, y, k] = pages[0];
+    assert_eq!(c, 0.0, "{:?}", pages[0]);
+    assert!(m > 0.0 && y > 0.0 && k > 0.0, "{:?}", pages[0]);
 }
