@@ -180,7 +180,7 @@ pub(crate) fn parse_pdf_date(text: &str) -> Option<Instant> {
     let rest = text.strip_prefix("D:")?;
     let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
     let zone = &rest[digits.len()..];
-    if digits.len() < 4 || digits.len() > 14 || digits.len() % 2 != 0 {
+    if digits.len() < 4 || digits.len() > 14 || !digits.len().is_multiple_of(2) {
         return None;
     }
     let field = |at: usize, default: u32| digits.get(at..at + 2).map_or(Some(default), |s| s.parse().ok());

@@ -88,7 +88,7 @@ impl IssueDate {
         let year: u16 = parts.next()?.parse().ok()?;
         let month: u8 = parts.next()?.parse().ok()?;
         let day: u8 = parts.next()?.parse().ok()?;
-        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+        let leap = (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400);
         let days = match month {
             1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
             4 | 6 | 9 | 11 => 30,
@@ -124,6 +124,46 @@ pub struct PdfxMeta {
     /// Bleed on each side in points: the MediaBox and BleedBox extend this far past the trim.
     /// 0 for a newspaper page printed to its edges' margins.
     pub bleed_pt: f32,
+}
+
+impl PdfxMeta {
+    /// The print file's metadata from the issue's masthead: title `渝中报 2025-09-01`, the
+    /// publisher as author, issue numbers as subject, the dateline as the file's date. PDF/X
+    /// needs a date, so an issue whose masthead has none is refused here (with the way out).
+    pub fn for_issue(issue: &crate::model::Issue, bleed_pt: f32) -> Result<PdfxMeta> {
+        let masthead = &issue.masthead;
+        let date = masthead
+            .date
+            .as_deref()
+            .and_then(IssueDate::parse)
+            .ok_or_else(|| {
+                Error::failed(
+                    "the masthead has no issue date, which a PDF/X file needs for its CreationDate; \
+                     use --no-pdfx for a screen edition",
+                )
+            })?;
+        let paper = masthead.paper.as_deref().map(str::trim).filter(|p| !p.is_empty());
+        let day = masthead.date.as_deref().unwrap_or_default().trim();
+        let title = match paper {
+            Some(paper) => format!("{paper} {day}"),
+            None => day.to_string(),
+        };
+        let numbers: Vec<String> = [
+            masthead.issue_number.map(|n| format!("第{n}期")),
+            masthead.total_issue_number.map(|n| format!("总第{n}期")),
+            Some(format!("今日{}版", masthead.page_count)),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        Ok(PdfxMeta {
+            title,
+            author: masthead.publisher.clone(),
+            subject: Some(numbers.join(" ")),
+            date,
+            bleed_pt,
+        })
+    }
 }
 
 /// Makes `bytes` (a finished PDF) a PDF/X-1a:2001 file for newsprint, or says why it cannot.
@@ -487,11 +527,7 @@ fn resource_dictionaries(doc: &Document) -> Vec<ResourcesAt> {
             _ => continue,
         };
         match dict.get(b"Resources") {
-            Ok(Object::Reference(id)) => {
-                if seen.insert(*id) {
-                    found.push(ResourcesAt::Object(*id));
-                }
-            }
+            Ok(Object::Reference(id)) if seen.insert(*id) => found.push(ResourcesAt::Object(*id)),
             Ok(Object::Dictionary(_)) => found.push(ResourcesAt::InlineIn(holder)),
             _ => {}
         }

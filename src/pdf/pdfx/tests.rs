@@ -519,3 +519,30 @@ fn the_masthead_red_is_magenta_and_yellow_without_cyan() {
     assert_eq!(c, 0.0, "{:?}", pages[0]);
     assert!(m > 0.0 && y > 0.0 && k > 0.0, "{:?}", pages[0]);
 }
+
+#[test]
+fn metadata_comes_from_the_masthead_and_a_missing_date_is_refused() {
+    let mut issue = crate::model::Issue {
+        schema: crate::model::SCHEMA.into(),
+        encoding: None,
+        masthead: crate::model::Masthead {
+            paper: Some("嘉陵报".into()),
+            date: Some("2025-10-15".into()),
+            issue_number: Some(77),
+            total_issue_number: Some(3021),
+            page_count: 4,
+            publisher: Some("中共嘉陵区委主办".into()),
+            ..Default::default()
+        },
+        pages: Vec::new(),
+        warnings: Vec::new(),
+    };
+    let meta = PdfxMeta::for_issue(&issue, 0.0).unwrap();
+    assert_eq!(meta.title, "嘉陵报 2025-10-15");
+    assert_eq!(meta.author.as_deref(), Some("中共嘉陵区委主办"));
+    assert_eq!(meta.subject.as_deref(), Some("第77期 总第3021期 今日4版"));
+    assert_eq!(meta.date, IssueDate { year: 2025, month: 10, day: 15 });
+    issue.masthead.date = None;
+    let error = PdfxMeta::for_issue(&issue, 0.0).unwrap_err().to_string();
+    assert!(error.contains("no issue date") && error.contains("--no-pdfx"), "{error}");
+}
