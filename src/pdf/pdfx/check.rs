@@ -528,6 +528,12 @@ fn check_interactivity(doc: &Document, found: &mut Found) {
         if dict.has(b"AA") {
             found.add("actions", None, "additional actions (/AA)".into());
         }
+        if dict.has(b"OPI") {
+            found.add("structure", None, "OPI comments: the high-resolution image is not in the file".into());
+        }
+        if dict.get(b"Type").and_then(Object::as_name).is_ok_and(|t| t == b"Filespec") || dict.has(b"EmbeddedFiles") {
+            found.add("structure", None, "a file specification: a PDF/X file refers to no other file".into());
+        }
         if dict.get(b"A").map(|a| deref(a, doc)).is_ok_and(|a| a.as_dict().is_ok_and(|a| a.has(b"S"))) {
             let kind = if dict.has(b"Title") { "an outline item" } else { "an annotation" };
             found.add("actions", None, format!("an action on {kind}; PDF/X-1a allows none"));

@@ -546,3 +546,17 @@ fn metadata_comes_from_the_masthead_and_a_missing_date_is_refused() {
     let error = PdfxMeta::for_issue(&issue, 0.0).unwrap_err().to_string();
     assert!(error.contains("no issue date") && error.contains("--no-pdfx"), "{error}");
 }
+
+#[test]
+fn opi_and_external_files_are_caught() {
+    let opi = broken(|d| {
+        let id = d.add_object(Dictionary::from_iter([("OPI", Object::Dictionary(Dictionary::new()))]));
+        d.catalog_mut().unwrap().set("PieceInfo", Object::Reference(id));
+    });
+    assert!(has(&opi, "structure", "OPI"), "{opi:#?}");
+    let file = broken(|d| {
+        let spec = Dictionary::from_iter([("Type", Object::from("Filespec")), ("F", Object::string_literal("photo.tif"))]);
+        d.catalog_mut().unwrap().set("PieceInfo", Object::Dictionary(spec));
+    });
+    assert!(has(&file, "structure", "file specification"), "{file:#?}");
+}
