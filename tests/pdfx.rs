@@ -80,3 +80,34 @@ fn made_plain_pdf_has_grey_as_k_and_red_without_black() {
     assert!(content.contains("0 0 0 0.5 K"), "{content}");
     assert!(!content.contains(" rg") && !content.contains(" G\n"), "{content}");
 }
+
+/// The seed, read from beside the repository; `None` (with the reason) when it is not there.
+fn seed() -> Option<std::path::PathBuf> {
+    let path = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/seed/000_f05fcb516d19c53a.txt")).to_path_buf();
+    if path.exists() {
+        return Some(path);
+    }
+    assert!(std::env::var_os("PAPERTOOL_REQUIRE_VALIDATORS").is_none(), "the seed is required: {}", path.display());
+    eprintln!("skipped: the seed is not at {}", path.display());
+    None
+}
+
+fn samples() -> Vec<std::path::PathBuf> {
+    let dir = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/samples"));
+    let mut found: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|e| e == "txt")).collect();
+    found.sort();
+    found
+}
+
+#[test]
+fn every_issue_gives_dated_pdfx_metadata() {
+    let issues: Vec<_> = seed().into_iter().chain(samples()).collect();
+    assert!(issues.len() >= 2, "{issues:?}");
+    for path in issues {
+        let issue = papertool::frontend::load(&path).unwrap();
+        let meta = PdfxMeta::for_issue(&issue, 0.0).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let date = issue.masthead.date.clone().unwrap();
+        assert!(meta.title.ends_with(&date), "{}: {}", path.display(), meta.title);
+        assert!(meta.author.is_some(), "{}: no publisher", path.display());
+    }
+}
