@@ -10,9 +10,9 @@
 
 use std::collections::BTreeMap;
 
-use lopdf::content::{Content, Operation};
 use lopdf::{Dictionary, Document, Object, ObjectId, Stream};
 
+use super::content::Scanner;
 use super::{overprint_state_name, MAX_TOTAL_INK};
 use crate::error::{Error, Result};
 
@@ -123,13 +123,14 @@ pub(crate) fn is_full_black([c, m, y, k]: [f32; 4]) -> bool {
     c.abs() < EPSILON && m.abs() < EPSILON && y.abs() < EPSILON && (k - 1.0).abs() < EPSILON
 }
 
-fn numbers(operands: &[Object]) -> Option<Vec<f32>> {
-    operands.iter().map(|o| o.as_float().ok()).collect()
-}
-
-fn cmyk_operation(operator: &str, [c, m, y, k]: [f32; 4]) -> Operation {
-    let round = |v: f32| Object::Real((v * 10_000.0).round() / 10_000.0);
-    Operation::new(operator, vec![round(c), round(m), round(y), round(k)])
+/// A colour operation as content-stream text, `0 1 1 0 k`, four decimals at most.
+fn cmyk_text(operator: &str, cmyk: [f32; 4]) -> String {
+    let number = |v: f32| {
+        let text = format!("{:.4}", (v * 10_000.0).round() / 10_000.0);
+        let text = text.trim_end_matches('0').trim_end_matches('.');
+        if text.is_empty() || text == "-" { "0".to_string() } else { text.to_string() }
+    };
+    format!("{} {} {} {} {operator}", number(cmyk[0]), number(cmyk[1]), number(cmyk[2]), number(cmyk[3]))
 }
 
 /// The colour state the rewrite tracks, saved and restored with `q`/`Q` like the real one.
@@ -148,9 +149,6 @@ pub(crate) fn rewrite_content_streams(doc: &mut Document) -> Result<()> {
     let pages: Vec<(u32, ObjectId)> = doc.get_pages().into_iter().collect();
     for (number, page_id) in pages {
         let content = doc.get_page_content(page_id);
-        let operations = Content::decode(&content)
-            .map_err(|e| Error::failed(format!("PDF/X: page {number}: unreadable content stream: {e}")))?
-            .operations;
         let resources = page_resources(doc, page_id);
         // A page starts in DeviceGray black; setting CMYK black first makes the K explicit
         // and lets it overprint from the first glyph.
@@ -161,9 +159,8 @@ pub(crate) fn rewrite_content_streams(doc: &mut Document) -> Result<()> {
             stroke_black: true,
             overprint: None,
         };
-        let mut rewritten = vec![cmyk_operation("k", [0.0, 0.0, 0.0, 1.0]), cmyk_operation("K", [0.0, 0.0, 0.0, 1.0])];
-        rewritten.extend(rewrite(operations, start, resources.as_ref(), doc).map_err(|e| page_error(number, e))?);
-        let bytes = Content { operations: rewritten }.encode().map_err(|e| page_error(number, e.to_string()))?;
+        let mut bytes = format!("{}\n{}\n", cmyk_text("k", [0.0, 0.0, 0.0, 1.0]), cmyk_text("K", [0.0, 0.0, 0.0, 1.0])).into_bytes();
+        bytes.extend(rewrite(&content, start, resources.as_ref(), doc).map_err(|e| page_error(number, e))?);
         let stream_id = doc.add_object(Stream::new(Dictionary::new(), bytes));
         doc.get_dictionary_mut(page_id)
             .map_err(|e| page_error(number, e.to_string()))?
@@ -181,9 +178,6 @@ pub(crate) fn rewrite_content_streams(doc: &mut Document) -> Result<()> {
             .get_plain_content()
             .map_err(|e| Error::failed(format!("PDF/X: form XObject {}: cannot decode it: {e}", form_id.0)))?;
         let resources = stream.dict.get(b"Resources").ok().map(|o| deref(o, doc)).and_then(|o| o.as_dict().ok()).cloned();
-        let operations = Content::decode(&plain)
-            .map_err(|e| Error::failed(format!("PDF/X: form XObject {}: unreadable content: {e}", form_id.0)))?
-            .operations;
         // A form inherits the colour of the place it is drawn; assume nothing about it.
         let start = State {
             fill_space: Family::Other,
@@ -192,9 +186,8 @@ pub(crate) fn rewrite_content_streams(doc: &mut Document) -> Result<()> {
             stroke_black: false,
             overprint: None,
         };
-        let rewritten = rewrite(operations, start, resources.as_ref(), doc)
+        let bytes = rewrite(&plain, start, resources.as_ref(), doc)
             .map_err(|e| Error::failed(format!("PDF/X: form XObject {}: {e}", form_id.0)))?;
-        let bytes = Content { operations: rewritten }.encode().map_err(|e| Error::failed(e.to_string()))?;
         if let Ok(Object::Stream(stream)) = doc.get_object_mut(form_id) {
             stream.set_plain_content(bytes);
         }
@@ -210,29 +203,27 @@ pub(crate) fn page_resources(doc: &Document, page_id: ObjectId) -> Option<Dictio
     super::inherited_attribute(doc, page_id, b"Resources").map(|o| deref(o, doc)).and_then(|o| o.as_dict().ok()).cloned()
 }
 
-fn rewrite(
-    operations: Vec<Operation>,
-    start: State,
-    resources: Option<&Dictionary>,
-    doc: &Document,
-) -> std::result::Result<Vec<Operation>, String> {
-    let mut out = Vec::with_capacity(operations.len() + operations.len() / 4 + 4);
+fn rewrite(content: &[u8], start: State, resources: Option<&Dictionary>, doc: &Document) -> std::result::Result<Vec<u8>, String> {
+    let mut out = Vec::with_capacity(content.len() + content.len() / 8 + 64);
+    let mut copied = 0;
     let mut state = start;
     let mut saved: Vec<State> = Vec::new();
     select_overprint(&mut state, &mut out);
-    for operation in operations {
-        let operator = operation.operator.as_str();
-        match operator {
+    let mut scanner = Scanner::new(content);
+    while let Some(operation) = scanner.next_operation()? {
+        let operator = std::str::from_utf8(operation.operator).unwrap_or("");
+        // The replacement text, when this operation changes.
+        let replacement: Option<String> = match operator {
             "q" => {
                 saved.push(state);
-                out.push(operation);
+                None
             }
             "Q" => {
                 state = saved.pop().unwrap_or(state);
-                out.push(operation);
+                None
             }
             "g" | "G" | "rg" | "RG" | "k" | "K" => {
-                let values = numbers(&operation.operands).ok_or_else(|| format!("`{operator}` without numbers"))?;
+                let values = operation.numbers().ok_or_else(|| format!("`{operator}` without numbers"))?;
                 let cmyk = match (operator, &values[..]) {
                     ("g" | "G", &[gray]) => [0.0, 0.0, 0.0, 1.0 - gray.clamp(0.0, 1.0)],
                     ("rg" | "RG", &[r, g, b]) => rgb_to_cmyk(r, g, b),
@@ -240,32 +231,29 @@ fn rewrite(
                     _ => return Err(format!("`{operator}` with {} operands", values.len())),
                 };
                 let stroke = operator.chars().all(|c| c.is_ascii_uppercase());
-                out.push(cmyk_operation(if stroke { "K" } else { "k" }, cmyk));
                 set_colour(&mut state, stroke, Family::Cmyk, is_full_black(cmyk));
-                select_overprint(&mut state, &mut out);
+                Some(cmyk_text(if stroke { "K" } else { "k" }, cmyk))
             }
             "cs" | "CS" => {
                 let stroke = operator == "CS";
-                let name = operation.operands.first().and_then(|o| o.as_name().ok()).ok_or("`cs` without a name")?;
-                let space = named_space_family(name, resources, doc);
-                match space {
-                    Family::Gray | Family::Rgb | Family::Cmyk => {
+                let name = operation.name().ok_or("`cs` without a name")?;
+                match named_space_family(name, resources, doc) {
+                    space @ (Family::Gray | Family::Rgb | Family::Cmyk) => {
                         // Every device space becomes DeviceCMYK, whose initial colour is black.
-                        out.push(Operation::new(operator, vec![Object::from("DeviceCMYK")]));
                         set_colour(&mut state, stroke, space, true);
+                        Some(format!("/DeviceCMYK {operator}"))
                     }
                     Family::Lab => return Err("a Lab colour space, which PDF/X-1a forbids".into()),
                     Family::Other => {
-                        out.push(operation);
                         set_colour(&mut state, stroke, Family::Other, false);
+                        Some(String::from_utf8_lossy(&content[operation.start..operation.end]).into_owned())
                     }
                 }
-                select_overprint(&mut state, &mut out);
             }
             "sc" | "scn" | "SC" | "SCN" => {
                 let stroke = operator.starts_with('S');
                 let space = if stroke { state.stroke_space } else { state.fill_space };
-                let values = numbers(&operation.operands);
+                let values = operation.numbers();
                 let cmyk = match (space, values.as_deref()) {
                     (Family::Gray, Some(&[gray])) => Some([0.0, 0.0, 0.0, 1.0 - gray.clamp(0.0, 1.0)]),
                     (Family::Rgb, Some(&[r, g, b])) => Some(rgb_to_cmyk(r, g, b)),
@@ -277,20 +265,26 @@ fn rewrite(
                 };
                 match cmyk {
                     Some(cmyk) => {
-                        out.push(cmyk_operation(if stroke { "K" } else { "k" }, cmyk));
                         set_colour(&mut state, stroke, Family::Cmyk, is_full_black(cmyk));
+                        Some(cmyk_text(if stroke { "K" } else { "k" }, cmyk))
                     }
                     None => {
-                        out.push(operation);
                         set_colour(&mut state, stroke, space, false);
+                        Some(String::from_utf8_lossy(&content[operation.start..operation.end]).into_owned())
                     }
                 }
-                select_overprint(&mut state, &mut out);
             }
             "BI" => return Err("an inline image (the renderer should use an image XObject)".into()),
-            _ => out.push(operation),
+            _ => None,
+        };
+        if let Some(text) = replacement {
+            out.extend_from_slice(&content[copied..operation.start]);
+            out.extend_from_slice(text.as_bytes());
+            select_overprint(&mut state, &mut out);
+            copied = operation.end;
         }
     }
+    out.extend_from_slice(&content[copied..]);
     Ok(out)
 }
 
@@ -304,10 +298,10 @@ fn set_colour(state: &mut State, stroke: bool, space: Family, black: bool) {
     }
 }
 
-fn select_overprint(state: &mut State, out: &mut Vec<Operation>) {
+fn select_overprint(state: &mut State, out: &mut Vec<u8>) {
     let wanted = (state.stroke_black, state.fill_black);
     if state.overprint != Some(wanted) {
-        out.push(Operation::new("gs", vec![Object::from(overprint_state_name(wanted.0, wanted.1))]));
+        out.extend_from_slice(format!("\n/{} gs\n", overprint_state_name(wanted.0, wanted.1)).as_bytes());
         state.overprint = Some(wanted);
     }
 }
@@ -569,12 +563,9 @@ mod tests {
         assert!(!is_full_black([0.4, 0.3, 0.3, 1.0])); // rich black knocks out
     }
 
-    fn ops(text: &str) -> Vec<Operation> {
-        Content::decode(text.as_bytes()).unwrap().operations
-    }
-
-    fn encoded(operations: Vec<Operation>) -> String {
-        String::from_utf8(Content { operations }.encode().unwrap()).unwrap()
+    fn rewritten(text: &str) -> std::result::Result<String, String> {
+        let doc = Document::with_version("1.3");
+        rewrite(text.as_bytes(), page_start(), None, &doc).map(|b| String::from_utf8(b).unwrap())
     }
 
     fn page_start() -> State {
@@ -583,8 +574,7 @@ mod tests {
 
     #[test]
     fn rewrite_converts_rgb_and_switches_overprint_with_the_colour() {
-        let doc = Document::with_version("1.3");
-        let out = encoded(rewrite(ops("1 0 0 rg 0 0 10 10 re f 0 g BT ET"), page_start(), None, &doc).unwrap());
+        let out = rewritten("1 0 0 rg 0 0 10 10 re f 0 g BT ET").unwrap();
         assert!(!out.contains(" rg"), "{out}");
         assert!(out.contains("0 1 1 0 k"), "{out}");
         assert!(out.contains("0 0 0 1 k"), "grey 0 is K: {out}");
@@ -596,16 +586,29 @@ mod tests {
 
     #[test]
     fn rewrite_restores_the_overprint_state_with_q_and_does_not_repeat_it() {
-        let doc = Document::with_version("1.3");
-        let out = encoded(rewrite(ops("q 1 0 0 rg Q 0 0 0 1 k"), page_start(), None, &doc).unwrap());
+        let out = rewritten("q 1 0 0 rg Q 0 0 0 1 k").unwrap();
         // After Q the state is "both" again, so setting 100 % K needs no new gs.
         assert_eq!(out.matches("/PapertoolOverprintBoth gs").count(), 1, "{out}");
     }
 
     #[test]
-    fn rewrite_refuses_inline_images_and_lab() {
+    fn rewrite_refuses_inline_images() {
+        assert!(rewritten("BI /W 1 /H 1 /CS /RGB /BPC 8 ID \x00\x00\x00 EI").is_err());
+        assert!(rewritten("/L0 cs").is_ok(), "an unknown space is left to the checker");
+    }
+}
+
+#[cfg(test)]
+mod copy_tests {
+    use super::*;
+
+    #[test]
+    fn everything_but_colour_is_copied_byte_for_byte() {
         let doc = Document::with_version("1.3");
-        let inline = rewrite(ops("BI /W 1 /H 1 /CS /RGB /BPC 8 ID \x00\x00\x00 EI"), page_start(), None, &doc);
-        assert!(inline.is_err());
+        let start = State { fill_space: Family::Cmyk, stroke_space: Family::Cmyk, fill_black: true, stroke_black: true, overprint: Some((true, true)) };
+        let text = "BT /F1 9 Tf 1 0 0 1 60 700 Tm [(\\(x) -120 <4e2d>] TJ ET\n% comment\n0.5 g";
+        let out = String::from_utf8(rewrite(text.as_bytes(), start, None, &doc).unwrap()).unwrap();
+        assert!(out.starts_with("BT /F1 9 Tf 1 0 0 1 60 700 Tm [(\\(x) -120 <4e2d>] TJ ET\n% comment\n0 0 0 0.5 k"), "{out}");
+        assert!(out.ends_with("/PapertoolOverprintStroke gs\n"), "{out}");
     }
 }
