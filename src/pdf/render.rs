@@ -312,9 +312,10 @@ fn text_ops(
         // The pen moves by (w·size + Tc)·scale; make that the glyph's advance in the line.
         let width = width_em * size;
         let tc = glyph.advance / glyph.scale_x - width;
-        if (tc - char_spacing).abs() > 1e-4 {
+        let tc = round_tc(tc);
+        if tc != char_spacing {
             flush(&mut run, ops);
-            ops.push(Op::SetCharacterSpacing { multiplier: round_tc(tc) });
+            ops.push(Op::SetCharacterSpacing { multiplier: tc });
             char_spacing = tc;
         }
         let actual = usage.needs_actual_text(glyph.face, glyph.gid, &glyph.text);
@@ -344,7 +345,8 @@ fn text_ops(
 
 /// `Tc` written to 4 decimals: finer than any device, and keeps the bytes stable.
 fn round_tc(tc: f32) -> f32 {
-    (tc * 10_000.0).round() / 10_000.0
+    // `+ 0.0` turns a rounded -0 into 0.
+    (tc * 10_000.0).round() / 10_000.0 + 0.0
 }
 
 /// A text string as PDF text: UTF-16BE with a byte-order mark.
