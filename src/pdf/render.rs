@@ -2,16 +2,14 @@
 //!
 //! Text is written as glyph ids (Identity-H CID fonts), each line placed with an absolute text
 //! matrix. Every glyph's displacement is set with the character spacing `Tc` so that the pen
-//! lands exactly on the next glyph's position: text extraction then sees each glyph's box end
-//! where the next begins — compressed punctuation does not "overlap" its neighbour, and
-//! `pdftotext -raw` gives back each line's source text. (`Tw` would do nothing: it applies to
-//! the single-byte space only, never to CID fonts.)
+//! lands exactly on the next glyph's position. (`Tw` would do nothing: it applies to the
+//! single-byte space only, never to CID fonts.)
 //!
 //! Fonts are subset here, before printpdf sees them (its own subsetter needs its text-layout
 //! feature): each face is cut down with `subsetter` to the glyphs the document uses, and
-//! ToUnicode maps each glyph to the text it stands for; a glyph that stands for different text
-//! in different places (the 〓 that marks a character no font has) carries its text in an
-//! `/ActualText` span. Afterwards the document is fixed in memory with lopdf: printpdf stamps
+//! ToUnicode maps each glyph to the text it stands for. Each line is also an `/ActualText`
+//! span holding its source text: extraction then neither reads the CJK–Latin glue and the
+//! justification as word spaces nor loses a character no font has (drawn as 〓). Afterwards the document is fixed in memory with lopdf: printpdf stamps
 //! random ids and the clock's time, writes no subset tag and an empty `GTS_PDFXVersion`; the
 //! output must be the same bytes for the same input.
 
@@ -83,7 +81,7 @@ pub fn render(fonts: &FontSet, frames: &[Frame], meta: &DocMeta) -> Result<Vec<u
         .map(|frame| {
             let mut ops = Vec::new();
             for item in &frame.items {
-                item_ops(item, frame.height, &embedded, &usage, &images, &mut ops);
+                item_ops(item, frame.height, &embedded, &images, &mut ops);
             }
             PdfPage::new(Mm(frame.width / PT_PER_MM), Mm(frame.height / PT_PER_MM), ops)
         })
@@ -100,7 +98,8 @@ pub fn render(fonts: &FontSet, frames: &[Frame], meta: &DocMeta) -> Result<Vec<u
 
 /// Which glyphs of which face the document uses, and the text each stands for.
 struct GlyphUsage {
-    /// face → original glyph id → the text the glyph's ToUnicode entry gives (its first use).
+    /// face → original glyph id → the text the glyph's ToUnicode entry gives (its first use;
+    /// the 〓 standing for different missing characters maps to the first).
     glyphs: BTreeMap<FaceId, BTreeMap<u16, String>>,
 }
 
@@ -117,11 +116,6 @@ impl GlyphUsage {
             }
         }
         GlyphUsage { glyphs }
-    }
-
-    /// Whether this use of a glyph stands for other text than its ToUnicode entry says.
-    fn needs_actual_text(&self, face: FaceId, gid: u16, text: &str) -> bool {
-        self.glyphs.get(&face).and_then(|g| g.get(&gid)).is_some_and(|t| t != text)
     }
 }
 
@@ -187,13 +181,12 @@ fn item_ops(
     item: &Item,
     page_height: f32,
     embedded: &BTreeMap<FaceId, EmbeddedFace>,
-    usage: &GlyphUsage,
     images: &BTreeMap<String, (XObjectId, usize, usize)>,
     ops: &mut Vec<Op>,
 ) {
     match item {
         Item::Text { x, y_baseline, line, size, color } => {
-            text_ops(line, *x, page_height - y_baseline, *size, *color, embedded, usage, ops);
+            text_ops(line, *x, page_height - y_baseline, *size, *color, embedded, ops);
         }
         Item::Rule { from, to, width, color } => {
             ops.push(Op::SaveGraphicsState);
@@ -279,7 +272,6 @@ fn text_ops(
     size: f32,
     color: Color,
     embedded: &BTreeMap<FaceId, EmbeddedFace>,
-    usage: &GlyphUsage,
     ops: &mut Vec<Op>,
 ) {
     if line.glyphs.is_empty() {
@@ -287,6 +279,16 @@ fn text_ops(
     }
     ops.push(Op::StartTextSection);
     ops.push(Op::SetFillColor { col: cmyk(color) });
+    // The line's source text, for extraction and copying: without it a reader infers word
+    // spaces from the CJK–Latin glue and the justification, which are not in the text.
+    ops.push(Op::BeginMarkedContentWithProperties {
+        tag: "Span".into(),
+        properties: DictItem::Dict {
+            map: [("ActualText".to_string(), DictItem::String { data: utf16_text(&line.text()), literal: false })]
+                .into_iter()
+                .collect(),
+        },
+    });
     let mut current: Option<(FaceId, f32)> = None;
     let mut char_spacing = 0.0_f32;
     let mut run: Vec<Codepoint> = Vec::new();
@@ -318,25 +320,10 @@ fn text_ops(
             ops.push(Op::SetCharacterSpacing { multiplier: tc });
             char_spacing = tc;
         }
-        let actual = usage.needs_actual_text(glyph.face, glyph.gid, &glyph.text);
-        if actual {
-            flush(&mut run, ops);
-            ops.push(Op::BeginMarkedContentWithProperties {
-                tag: "Span".into(),
-                properties: DictItem::Dict {
-                    map: [("ActualText".to_string(), DictItem::String { data: utf16_text(&glyph.text), literal: false })]
-                        .into_iter()
-                        .collect(),
-                },
-            });
-        }
         run.push(Codepoint::with_cid(gid, 0.0, glyph.text.clone()));
-        if actual {
-            flush(&mut run, ops);
-            ops.push(Op::EndMarkedContentWithProperties);
-        }
     }
     flush(&mut run, ops);
+    ops.push(Op::EndMarkedContentWithProperties);
     if char_spacing != 0.0 {
         ops.push(Op::SetCharacterSpacing { multiplier: 0.0 });
     }
