@@ -67,13 +67,14 @@ pub fn run() -> i32 {
 }
 
 fn epub(path: &Path, output: Option<&Path>, embed_fonts: bool, font_dir: Option<PathBuf>, strict: bool) -> Result<i32, Error> {
-    let issue = load(path)?;
-    let shown = path.display().to_string();
-    report_warnings(&shown, &issue.warnings);
+    // Stdin has no name to give the book: say so before reading it.
     let output = match output {
         Some(o) => o.to_path_buf(),
         None => default_output(path, "epub")?,
     };
+    let issue = load(path)?;
+    let shown = path.display().to_string();
+    report_warnings(&shown, &issue.warnings);
     let options = epub::Options {
         embed_fonts,
         font_dir,
