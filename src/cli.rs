@@ -8,20 +8,41 @@ use clap::{Parser, Subcommand};
 
 use papertool::epub;
 use papertool::error::{exit, Error};
-use papertool::model::{Issue, Warning, SCHEMA};
+use papertool::frontend;
+use papertool::model::{Block, Issue, Warning};
 use papertool::output::write_atomic;
 
-const EXIT_CODES: &str = "Exit status: 0 done (warnings allowed), 1 failed or --strict saw warnings, 2 unusable input.";
 
-const EPUB_EXAMPLES: &str = "Examples:\n  papertool epub samples/jialing-2025-10-15.txt          writes samples/jialing-2025-10-15.epub\n  \
+const PARSE_EXAMPLES: &str = "Example:\n  papertool parse samples/jialing-2025-10-15.txt -o issue.json\n\n\
+Prints the model as JSON (schema papertool.issue/1); warnings go to stderr as FILE:LINE: warning: ….\n\
+ISSUE may be the model's JSON itself, or - for stdin.\n\n\
+Exit status: 0 done (warnings allowed), 1 cannot write the output, 2 unusable input.";
+
+const CHECK_EXAMPLES: &str = "Example:\n  papertool check --strict samples/jialing-2025-10-15.txt\n\n\
+Prints the pages and, per article, its page, headline, kicker, subtitle, byline, paragraph count and\n\
+jump, then every warning as FILE:LINE: warning: ….\n\n\
+Exit status: 0 done (warnings allowed), 1 --strict and there were warnings, 2 unusable input.";
+
+const EPUB_EXAMPLES: &str = "Examples:\n  papertool epub samples/jialing-2025-10-15.txt   writes samples/jialing-2025-10-15.epub\n  \
 papertool epub issue.json -o book.epub --no-embed-fonts\n\n\
-ISSUE is the issue's text or its model's JSON (from papertool parse). Photos named in it\n\
-(![alt](path)) are read relative to its folder. SOURCE_DATE_EPOCH, when set, is the book's\n\
-modification time; otherwise the issue's date is.\n\n\
+ISSUE is the issue's text or its model's JSON (from papertool parse), or - for stdin (then -o is\n\
+needed). Photos named in it (![alt](path)) are read relative to its folder. SOURCE_DATE_EPOCH, when\n\
+set, is the book's modification time; otherwise the issue's date is.\n\n\
 Exit status: 0 done (warnings allowed), 1 failed or --strict saw warnings, 2 unusable input.";
 
 #[derive(Parser)]
-#[command(name = "papertool", version, about = "Chinese newspaper issue text → EPUB 3 and broadsheet PDF", after_help = EXIT_CODES)]
+#[command(
+    name = "papertool",
+    version,
+    about = "Chinese newspaper issue text → EPUB 3 and broadsheet PDF",
+    after_help = concat!(
+        "Examples:\n",
+        "  papertool parse issue.txt -o issue.json   the issue's model as JSON\n",
+        "  papertool check --strict issue.txt        a summary and every warning\n",
+        "  papertool epub issue.txt                  the e-reader edition, issue.epub\n\n",
+        "Exit status: 0 done (warnings allowed), 1 failed or --strict saw warnings, 2 unusable input."
+    )
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -29,6 +50,24 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Print the issue's model (masthead, pages, articles, blocks) as JSON.
+    #[command(after_help = PARSE_EXAMPLES)]
+    Parse {
+        /// The issue's text (UTF-8, UTF-16 with BOM or GB18030), its model's JSON, or - for stdin.
+        issue: PathBuf,
+        /// Where to write the JSON; - (the default) is stdout.
+        #[arg(short, long, default_value = "-")]
+        output: PathBuf,
+    },
+    /// Summarize the issue's structure and list every warning.
+    #[command(after_help = CHECK_EXAMPLES)]
+    Check {
+        /// The issue's text, its model's JSON, or - for stdin.
+        issue: PathBuf,
+        /// Exit with status 1 when there are warnings.
+        #[arg(long)]
+        strict: bool,
+    },
     /// Write the issue as a reflowable EPUB 3 for e-readers.
     #[command(after_help = EPUB_EXAMPLES)]
     Epub {
@@ -53,6 +92,8 @@ enum Command {
 pub fn run() -> i32 {
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Parse { issue, output } => parse(&issue, &output),
+        Command::Check { issue, strict } => check(&issue, strict),
         Command::Epub { issue, output, no_embed_fonts, font_dir, strict } => {
             epub(&issue, output.as_deref(), !no_embed_fonts, font_dir, strict)
         }
@@ -66,15 +107,32 @@ pub fn run() -> i32 {
     }
 }
 
+fn parse(path: &Path, output: &Path) -> Result<i32, Error> {
+    let issue = frontend::load(path)?;
+    report_input(path, &issue);
+    let mut json = serde_json::to_vec_pretty(&issue).map_err(|e| Error::failed(format!("cannot write the model as JSON: {e}")))?;
+    json.push(b'\n');
+    write_atomic(output, &json)?;
+    Ok(exit::OK)
+}
+
+fn check(path: &Path, strict: bool) -> Result<i32, Error> {
+    let issue = frontend::load(path)?;
+    let shown = frontend::decode::display_name(path);
+    let mut out = std::io::stdout().lock();
+    let written = write_summary(&mut out, &shown, &issue).and_then(|_| write_warnings(&mut out, &shown, &issue.warnings));
+    written.map_err(|e| Error::failed(format!("-: cannot write to stdout: {e}")))?;
+    Ok(if strict && !issue.warnings.is_empty() { exit::FAILED } else { exit::OK })
+}
+
 fn epub(path: &Path, output: Option<&Path>, embed_fonts: bool, font_dir: Option<PathBuf>, strict: bool) -> Result<i32, Error> {
     // Stdin has no name to give the book: say so before reading it.
     let output = match output {
         Some(o) => o.to_path_buf(),
         None => default_output(path, "epub")?,
     };
-    let issue = load(path)?;
-    let shown = path.display().to_string();
-    report_warnings(&shown, &issue.warnings);
+    let issue = frontend::load(path)?;
+    report_input(path, &issue);
     let options = epub::Options {
         embed_fonts,
         font_dir,
@@ -82,38 +140,14 @@ fn epub(path: &Path, output: Option<&Path>, embed_fonts: bool, font_dir: Option<
         source_date_epoch: epub::metadata::source_date_epoch_from_env().map_err(Error::failed)?,
     };
     let book = epub::build(&issue, &options)?;
-    report_warnings(&shown, &book.warnings);
+    let shown = frontend::decode::display_name(path);
+    let _ = write_warnings(&mut std::io::stderr().lock(), &shown, &book.warnings);
     if strict && !(issue.warnings.is_empty() && book.warnings.is_empty()) {
         eprintln!("papertool: {shown}: warnings and --strict: {} not written", output.display());
         return Ok(exit::FAILED);
     }
     write_atomic(&output, &book.bytes)?;
     Ok(exit::OK)
-}
-
-/// Reads the issue. Until the front end lands this takes the model's JSON only.
-fn load(path: &Path) -> Result<Issue, Error> {
-    let shown = path.display().to_string();
-    let bytes = if path == Path::new("-") {
-        let mut buf = Vec::new();
-        std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut buf).map_err(|e| Error::input(&shown, e.to_string()))?;
-        buf
-    } else {
-        std::fs::read(path).map_err(|e| Error::input(&shown, e.to_string()))?
-    };
-    let issue: Issue = serde_json::from_slice(&bytes).map_err(|e| Error::input(&shown, format!("not the model's JSON: {e}")))?;
-    if issue.schema != SCHEMA {
-        return Err(Error::input(&shown, format!("schema {:?}, not {SCHEMA}", issue.schema)));
-    }
-    Ok(issue)
-}
-
-/// Warnings the way compilers print them, one a line: `FILE:LINE: warning: MESSAGE`.
-fn report_warnings(shown: &str, warnings: &[Warning]) {
-    let mut err = std::io::stderr().lock();
-    for w in warnings {
-        let _ = writeln!(err, "{shown}:{}: warning: {}", w.line, w.message);
-    }
 }
 
 /// The folder an issue's photos are relative to: the issue file's own (the working folder for
@@ -128,7 +162,7 @@ fn issue_folder(path: &Path) -> PathBuf {
 /// `issue.txt` → `issue.epub`, beside it. Stdin has no name to take, and an input that already
 /// has the output's extension would be overwritten: both need `-o`.
 fn default_output(input: &Path, extension: &str) -> Result<PathBuf, Error> {
-    let shown = input.display().to_string();
+    let shown = frontend::decode::display_name(input);
     if input == Path::new("-") {
         return Err(Error::input(shown, format!("reading stdin: name the output with -o FILE.{extension}")));
     }
@@ -136,4 +170,90 @@ fn default_output(input: &Path, extension: &str) -> Result<PathBuf, Error> {
         return Err(Error::input(shown, format!("already a .{extension} file: name the output with -o")));
     }
     Ok(input.with_extension(extension))
+}
+
+/// For every subcommand that reads an issue: on stderr, a note naming the encoding when it was
+/// not UTF-8, then every warning as `FILE:LINE: warning: …`.
+pub fn report_input(path: &Path, issue: &Issue) {
+    let shown = frontend::decode::display_name(path);
+    let mut err = std::io::stderr().lock();
+    if let Some(note) = encoding_note(&shown, issue) {
+        let _ = writeln!(err, "{note}");
+    }
+    let _ = write_warnings(&mut err, &shown, &issue.warnings);
+}
+
+fn encoding_note(shown: &str, issue: &Issue) -> Option<String> {
+    match issue.encoding.as_deref() {
+        Some("utf-8") | None => None,
+        Some(enc) => Some(format!("{shown}: note: decoded as {}", enc.to_uppercase())),
+    }
+}
+
+/// Warnings the way compilers print them, one a line: `FILE:LINE: warning: MESSAGE`.
+pub fn write_warnings(w: &mut impl Write, shown: &str, warnings: &[Warning]) -> std::io::Result<()> {
+    for warning in warnings {
+        writeln!(w, "{shown}:{}: warning: {}", warning.line, warning.message)?;
+    }
+    Ok(())
+}
+
+fn write_summary(w: &mut impl Write, shown: &str, issue: &Issue) -> std::io::Result<()> {
+    let m = &issue.masthead;
+    let dash = |s: &Option<String>| s.clone().unwrap_or_else(|| "-".into());
+    writeln!(w, "{shown}: {} {} {}", dash(&m.paper), dash(&m.date), dash(&m.weekday))?;
+    let numbers = match (m.issue_number, m.total_issue_number) {
+        (Some(i), Some(t)) => format!("第{i}期 (总第{t}期)"),
+        (Some(i), None) => format!("第{i}期"),
+        (None, Some(t)) => format!("总第{t}期"),
+        (None, None) => "no issue number".into(),
+    };
+    let pages: Vec<String> = issue.pages.iter().map(|p| p.number.to_string()).collect();
+    writeln!(w, "  {numbers}, {} pages in the masthead; pages in this text: {}", m.page_count, pages.join(", "))?;
+    let enc = issue.encoding.as_deref().unwrap_or("model JSON");
+    writeln!(w, "  encoding: {enc}")?;
+    if let Some(note) = encoding_note(shown, issue) {
+        writeln!(w, "{note}")?;
+    }
+    for page in &issue.pages {
+        let mut head = format!("page {}", page.number);
+        if let Some(s) = &page.section {
+            head.push_str(&format!(" {s}"));
+        }
+        if let Some(e) = &page.editor {
+            head.push_str(&format!(" (editor {e})"));
+        }
+        writeln!(w, "{head}: {} articles", page.articles.len())?;
+        for (i, art) in page.articles.iter().enumerate() {
+            let ear = if art.ear { " [ear]" } else { "" };
+            writeln!(w, "  {}.{}{ear} {}  (lines {}-{})", page.number, i + 1, art.headline.as_deref().unwrap_or("(no headline)"), art.lines[0], art.lines[1])?;
+            for (label, value) in [("banner", &art.banner), ("kicker", &art.kicker), ("subtitle", &art.subtitle), ("byline", &art.byline)] {
+                if let Some(v) = value {
+                    writeln!(w, "      {label}: {}", v.replace('\n', " / "))?;
+                }
+            }
+            let count = |f: fn(&Block) -> bool| art.blocks.iter().filter(|b| f(b)).count();
+            let mut parts = vec![format!("{} paragraphs", count(|b| matches!(b, Block::Paragraph { .. })))];
+            for (n, what) in [
+                (count(|b| matches!(b, Block::Crosshead { .. })), "crossheads"),
+                (count(|b| matches!(b, Block::Verse { .. })), "verse blocks"),
+                (count(|b| matches!(b, Block::Image { .. })), "images"),
+                (count(|b| matches!(b, Block::Caption { .. })), "captions"),
+                (count(|b| matches!(b, Block::Promo { .. })), "promos"),
+            ] {
+                if n > 0 {
+                    parts.push(format!("{n} {what}"));
+                }
+            }
+            if let Some(from) = art.continued_from {
+                parts.push(format!("continued from page {from}"));
+            }
+            if let Some(to) = art.jump_to {
+                parts.push(format!("jumps to page {to}"));
+            }
+            writeln!(w, "      {}", parts.join(", "))?;
+        }
+    }
+    writeln!(w, "{} warnings", issue.warnings.len())?;
+    Ok(())
 }
