@@ -12,3 +12,4 @@ pub mod error;
 pub mod fonts;
 pub mod model;
 pub mod output;
+pub mod pdf;
