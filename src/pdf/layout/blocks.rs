@@ -809,17 +809,17 @@ pub fn balance(units: &[(f32, bool)], offsets: &[f32]) -> f32 {
     let mut lo = (total / offsets.len() as f32).max(tallest) - EPS;
     let mut hi = total + max_off + tallest;
     if fill(units, offsets, lo).is_some() {
-        return lo.max(0.0);
+        hi = lo;
     }
     for _ in 0..40 {
+        if hi - lo < 0.05 {
+            break;
+        }
         let mid = (lo + hi) / 2.0;
         if fill(units, offsets, mid).is_some() {
             hi = mid;
         } else {
             lo = mid;
-        }
-        if hi - lo < 0.05 {
-            break;
         }
     }
     // Report the height the fullest column actually reaches, not the search's bound.

@@ -31,7 +31,7 @@ pub fn lay_out<M: Measure>(
 ) -> Result<Edition<M::Line>> {
     let t = s.template;
     let g = &s.geometry;
-    if let Some(p) = issue.pages.iter().find(|p| p.number == 0 || p.number > page_count) {
+    if let Some(p) = issue.pages.iter().find(|p| !p.articles.is_empty() && (p.number == 0 || p.number > page_count)) {
         return Err(Error::failed(format!(
             "the source has a page {} but the edition has {page_count} pages; pass --pages {}",
             p.number,
@@ -220,4 +220,202 @@ pub fn lay_out<M: Measure>(
         });
     }
     Ok(Edition { pages, width: g.page_width, height: g.page_height })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Article, Block, Masthead, Page, SCHEMA};
+    use crate::pdf::layout::fake::Fixed;
+    use crate::pdf::layout::template::Template;
+    use crate::pdf::layout::{LineId, Mark};
+    use std::collections::{BTreeMap, HashSet};
+
+    /// Invented text of `n` characters, varied so line breaks differ between paragraphs.
+    fn text(n: usize, seed: usize) -> String {
+        let pool: Vec<char> = "街道社区居民议事会今年推动老旧小区改造项目落地见效，服务群众办实事。".chars().collect();
+        (0..n).map(|i| pool[(i * 7 + seed) % pool.len()]).collect()
+    }
+
+    fn article(headline: &str, paras: &[usize], line: u32) -> Article {
+        Article {
+            headline: Some(headline.into()),
+            byline: Some("本报讯（记者 某某）".into()),
+            blocks: paras
+                .iter()
+                .enumerate()
+                .map(|(i, &n)| Block::Paragraph { text: text(n, i + line as usize), line: line + i as u32 })
+                .collect(),
+            lines: [line, line + paras.len() as u32],
+            ..Default::default()
+        }
+    }
+
+    fn issue(pages: Vec<Vec<Article>>) -> Issue {
+        Issue {
+            schema: SCHEMA.into(),
+            encoding: None,
+            masthead: Masthead {
+                paper: Some("某某报".into()),
+                date: Some("2025-10-15".into()),
+                weekday: Some("星期三".into()),
+                page_count: 4,
+                ..Default::default()
+            },
+            pages: pages
+                .into_iter()
+                .enumerate()
+                .map(|(i, articles)| Page { number: i as u32 + 1, section: Some("要闻".into()), editor: Some("某编".into()), articles })
+                .collect(),
+            warnings: vec![],
+        }
+    }
+
+    fn front_page() -> Vec<Article> {
+        let mut ear = article("区里召开全会", &[90], 2);
+        ear.ear = true;
+        let mut lead = article("街道推进老旧小区改造 惠及居民三千户", &[300, 280, 260, 240], 10);
+        lead.kicker = Some("办好民生实事".into());
+        lead.subtitle = Some("首批十个小区年底前完工".into());
+        lead.blocks.push(Block::Caption { text: "改造后的小区一角。".into(), credit: Some("某某 摄".into()), line: 15 });
+        lead.blocks.push(Block::Promo { text: "扫码观看视频报道".into(), line: 16 });
+        let mut b = article("社区议事会议定十件事", &[200, 180, 150], 20);
+        b.blocks.insert(1, Block::Crosshead { text: "议事有章法".into(), line: 21 });
+        vec![ear, lead, b, article("图书馆延长开放时间", &[160, 120], 30), article("简讯一则", &[80], 40), article("志愿者服务队成立", &[220, 200], 50)]
+    }
+
+    fn lay(is: &Issue, pages: u32) -> Result<Edition<String>> {
+        let t = Template::broadsheet();
+        let s = Setter::new(&Fixed, &t);
+        let mut w = vec![];
+        lay_out(&s, is, Path::new("."), pages, &mut w)
+    }
+
+    fn overlap(a: &Placed, b: &Placed) -> bool {
+        a.x < b.x + b.w - EPS && b.x < a.x + a.w - EPS && a.y < b.y + b.h - EPS && b.y < a.y + a.h - EPS
+    }
+
+    /// Every text line with its identity, over the whole edition.
+    fn placed_lines(ed: &Edition<String>) -> BTreeMap<LineId, Vec<String>> {
+        let mut out: BTreeMap<LineId, Vec<String>> = BTreeMap::new();
+        for p in &ed.pages {
+            for m in &p.marks {
+                if let Mark::Text { line, id: Some(id), .. } = m {
+                    out.entry(*id).or_default().push(line.clone());
+                }
+            }
+        }
+        out
+    }
+
+    fn check_invariants(is: &Issue, ed: &Edition<String>) {
+        let t = Template::broadsheet();
+        let g = t.geometry();
+        assert_eq!(ed.pages.len(), 4);
+        for p in &ed.pages {
+            for b in &p.blocks {
+                assert!(b.x >= g.left - EPS && b.x + b.w <= g.left + g.width + EPS, "block outside the type area: {b:?}");
+                assert!(b.y >= g.top - EPS && b.y + b.h <= g.bottom() + EPS, "block outside the type area: {b:?}");
+            }
+            for (i, a) in p.blocks.iter().enumerate() {
+                for b in &p.blocks[i + 1..] {
+                    assert!(!overlap(a, b), "page {}: blocks overlap: {a:?} / {b:?}", p.number);
+                }
+            }
+            for m in &p.marks {
+                if let Mark::Text { x, y_baseline, .. } = m {
+                    assert!(*x >= g.left - EPS && *x <= g.left + g.width && *y_baseline <= g.bottom() + EPS, "text off the type area");
+                }
+            }
+        }
+        // Every line of every article placed once, and the lines give back the text.
+        let lines = placed_lines(ed);
+        for (id, v) in &lines {
+            assert_eq!(v.len(), 1, "line {id:?} placed {} times", v.len());
+        }
+        for (at, a) in is.articles() {
+            let got = |item: usize| -> String {
+                lines.range(LineId { article: at, item, line: 0 }..LineId { article: at, item: item + 1, line: 0 }).map(|(_, v)| v[0].clone()).collect()
+            };
+            if let Some(b) = &a.byline {
+                assert_eq!(&got(0), b);
+            }
+            for (i, b) in a.blocks.iter().enumerate() {
+                let want = match b {
+                    Block::Paragraph { text, .. } | Block::Crosshead { text, .. } | Block::Promo { text, .. } => text.clone(),
+                    Block::Caption { text, credit, .. } => format!("{text}{}", credit.clone().unwrap_or_default()),
+                    Block::Verse { lines, .. } => lines.concat(),
+                    Block::Image { .. } => continue,
+                };
+                assert_eq!(got(i + 1), want, "article {at:?} block {i}");
+            }
+        }
+        // Jump lines both ways: each link's line names the page it goes to, and a line there names
+        // this page back.
+        let text_at = |p: usize, x: f32, y: f32| -> Option<String> {
+            ed.pages[p].marks.iter().find_map(|m| match m {
+                Mark::Text { x: tx, y_baseline, line, .. } if (tx - x).abs() < 0.5 && *y_baseline > y && *y_baseline < y + 20.0 => Some(line.clone()),
+                _ => None,
+            })
+        };
+        let mut links = HashSet::new();
+        for (p, page) in ed.pages.iter().enumerate() {
+            for m in &page.marks {
+                if let Mark::Link { x, y, to, .. } = m {
+                    let line = text_at(p, *x, *y).expect("a link sits on its jump line");
+                    assert!(line.contains(&format!("{}版", to.page + 1)), "link on {line} goes to page {}", to.page + 1);
+                    links.insert((p, to.page, line.contains("下转")));
+                }
+            }
+        }
+        for &(from, to, out) in &links {
+            let generated = ed.pages[to].blocks.iter().any(|b| b.part > 0);
+            if out && generated && from != to {
+                assert!(links.contains(&(to, from, false)), "no way back from page {} to {}", to + 1, from + 1);
+            }
+        }
+    }
+
+    #[test]
+    fn front_page_keeps_the_layout_invariants() {
+        let is = issue(vec![front_page(), vec![], vec![], vec![]]);
+        let ed = lay(&is, 4).unwrap();
+        check_invariants(&is, &ed);
+        let p1 = &ed.pages[0];
+        assert!(p1.blocks.iter().filter(|b| b.article.is_some()).count() >= 6);
+        // Pages without content keep their running head and say why they are empty.
+        let note = ed.pages[2].marks.iter().any(|m| matches!(m, Mark::Text { line, .. } if line.contains("不在本期文本")));
+        assert!(note);
+    }
+
+    #[test]
+    fn an_article_that_does_not_fit_jumps_to_the_next_page_and_back() {
+        let mut p1 = front_page();
+        p1.push(article("长篇调查报道", &[900; 12], 60));
+        let is = issue(vec![p1, vec![article("第二版头条", &[400, 300], 200)], vec![], vec![]]);
+        let ed = lay(&is, 4).unwrap();
+        check_invariants(&is, &ed);
+        let cont = ed.pages[1].blocks.iter().find(|b| b.part > 0).expect("a continuation on page 2");
+        // Continuations come first on their page.
+        let first = ed.pages[1].blocks.iter().filter(|b| b.article.is_some()).min_by(|a, b| a.y.total_cmp(&b.y).then(a.x.total_cmp(&b.x))).unwrap();
+        assert_eq!(first.article, cont.article);
+        let has = |p: usize, s: &str| ed.pages[p].marks.iter().any(|m| matches!(m, Mark::Text { line, .. } if line.contains(s)));
+        assert!(has(0, "（下转2版）") && has(1, "（上接1版）"));
+    }
+
+    #[test]
+    fn an_overfull_edition_is_an_error_naming_what_does_not_fit() {
+        let big: Vec<Article> = (0..6).map(|i| article(&format!("长文{i}"), &[3000; 10], 10 + i * 20)).collect();
+        let is = issue(vec![big, vec![], vec![], vec![]]);
+        let err = lay(&is, 2).unwrap_err().to_string();
+        assert!(err.contains("cannot hold") && err.contains("《长文"), "{err}");
+        assert!(err.contains("--pages 3"), "{err}");
+    }
+
+    #[test]
+    fn a_source_page_beyond_the_edition_is_refused() {
+        let is = issue(vec![front_page(), vec![], vec![], vec![], vec![article("第五版", &[100], 90)]]);
+        let err = lay(&is, 4).unwrap_err().to_string();
+        assert!(err.contains("page 5") && err.contains("--pages 5"), "{err}");
+    }
 }
