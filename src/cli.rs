@@ -1,25 +1,181 @@
 //! Command-line interface: argument parsing and reporting, nothing else. Every subcommand is a
 //! call into the library and a mapping of its result to messages and an exit code.
 
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
 use clap::{Parser, Subcommand};
 
-use papertool::error::exit;
+use papertool::error::{exit, Error};
+use papertool::frontend;
+use papertool::model::{Block, Issue, Warning};
+use papertool::output::write_atomic;
 
-const EXIT_CODES: &str = "Exit status: 0 done (warnings allowed), 1 failed or --strict saw warnings, 2 unusable input.";
+
+const PARSE_EXAMPLES: &str = "Example:\n  papertool parse samples/jialing-2025-10-15.txt -o issue.json\n\n\
+Prints the model as JSON (schema papertool.issue/1); warnings go to stderr as FILE:LINE: warning: ….\n\
+ISSUE may be the model's JSON itself, or - for stdin.\n\n\
+Exit status: 0 done (warnings allowed), 1 cannot write the output, 2 unusable input.";
+
+const CHECK_EXAMPLES: &str = "Example:\n  papertool check --strict samples/jialing-2025-10-15.txt\n\n\
+Prints the pages and, per article, its page, headline, kicker, subtitle, byline, paragraph count and\n\
+jump, then every warning as FILE:LINE: warning: ….\n\n\
+Exit status: 0 done (warnings allowed), 1 --strict and there were warnings, 2 unusable input.";
 
 #[derive(Parser)]
-#[command(name = "papertool", version, about = "Chinese newspaper issue text → EPUB 3 and broadsheet PDF", after_help = EXIT_CODES)]
+#[command(
+    name = "papertool",
+    version,
+    about = "Chinese newspaper issue text → EPUB 3 and broadsheet PDF",
+    after_help = concat!(
+        "Examples:\n",
+        "  papertool parse issue.txt -o issue.json   the issue's model as JSON\n",
+        "  papertool check --strict issue.txt        a summary and every warning\n\n",
+        "Exit status: 0 done (warnings allowed), 1 failed or --strict saw warnings, 2 unusable input."
+    )
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
 }
 
 #[derive(Subcommand)]
-enum Command {}
+enum Command {
+    /// Print the issue's model (masthead, pages, articles, blocks) as JSON.
+    #[command(after_help = PARSE_EXAMPLES)]
+    Parse {
+        /// The issue's text (UTF-8, UTF-16 with BOM or GB18030), its model's JSON, or - for stdin.
+        issue: PathBuf,
+        /// Where to write the JSON; - (the default) is stdout.
+        #[arg(short, long, default_value = "-")]
+        output: PathBuf,
+    },
+    /// Summarize the issue's structure and list every warning.
+    #[command(after_help = CHECK_EXAMPLES)]
+    Check {
+        /// The issue's text, its model's JSON, or - for stdin.
+        issue: PathBuf,
+        /// Exit with status 1 when there are warnings.
+        #[arg(long)]
+        strict: bool,
+    },
+}
 
 pub fn run() -> i32 {
     let cli = Cli::parse();
-    match cli.command {}
-    #[allow(unreachable_code)]
-    exit::OK
+    let result = match cli.command {
+        Command::Parse { issue, output } => parse(&issue, &output),
+        Command::Check { issue, strict } => check(&issue, strict),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("papertool: {e}");
+            e.exit_code()
+        }
+    }
+}
+
+fn parse(path: &Path, output: &Path) -> Result<i32, Error> {
+    let issue = frontend::load(path)?;
+    report_input(path, &issue);
+    let mut json = serde_json::to_vec_pretty(&issue).map_err(|e| Error::failed(format!("cannot write the model as JSON: {e}")))?;
+    json.push(b'\n');
+    write_atomic(output, &json)?;
+    Ok(exit::OK)
+}
+
+fn check(path: &Path, strict: bool) -> Result<i32, Error> {
+    let issue = frontend::load(path)?;
+    let shown = frontend::decode::display_name(path);
+    let mut out = std::io::stdout().lock();
+    let written = write_summary(&mut out, &shown, &issue).and_then(|_| write_warnings(&mut out, &shown, &issue.warnings));
+    written.map_err(|e| Error::failed(format!("-: cannot write to stdout: {e}")))?;
+    Ok(if strict && !issue.warnings.is_empty() { exit::FAILED } else { exit::OK })
+}
+
+/// For every subcommand that reads an issue: on stderr, a note naming the encoding when it was
+/// not UTF-8, then every warning as `FILE:LINE: warning: …`.
+pub fn report_input(path: &Path, issue: &Issue) {
+    let shown = frontend::decode::display_name(path);
+    let mut err = std::io::stderr().lock();
+    if let Some(note) = encoding_note(&shown, issue) {
+        let _ = writeln!(err, "{note}");
+    }
+    let _ = write_warnings(&mut err, &shown, &issue.warnings);
+}
+
+fn encoding_note(shown: &str, issue: &Issue) -> Option<String> {
+    match issue.encoding.as_deref() {
+        Some("utf-8") | None => None,
+        Some(enc) => Some(format!("{shown}: note: decoded as {}", enc.to_uppercase())),
+    }
+}
+
+/// Warnings the way compilers print them, one a line: `FILE:LINE: warning: MESSAGE`.
+pub fn write_warnings(w: &mut impl Write, shown: &str, warnings: &[Warning]) -> std::io::Result<()> {
+    for warning in warnings {
+        writeln!(w, "{shown}:{}: warning: {}", warning.line, warning.message)?;
+    }
+    Ok(())
+}
+
+fn write_summary(w: &mut impl Write, shown: &str, issue: &Issue) -> std::io::Result<()> {
+    let m = &issue.masthead;
+    let dash = |s: &Option<String>| s.clone().unwrap_or_else(|| "-".into());
+    writeln!(w, "{shown}: {} {} {}", dash(&m.paper), dash(&m.date), dash(&m.weekday))?;
+    let numbers = match (m.issue_number, m.total_issue_number) {
+        (Some(i), Some(t)) => format!("第{i}期 (总第{t}期)"),
+        (Some(i), None) => format!("第{i}期"),
+        (None, Some(t)) => format!("总第{t}期"),
+        (None, None) => "no issue number".into(),
+    };
+    let pages: Vec<String> = issue.pages.iter().map(|p| p.number.to_string()).collect();
+    writeln!(w, "  {numbers}, {} pages in the masthead; pages in this text: {}", m.page_count, pages.join(", "))?;
+    let enc = issue.encoding.as_deref().unwrap_or("model JSON");
+    writeln!(w, "  encoding: {enc}")?;
+    if let Some(note) = encoding_note(shown, issue) {
+        writeln!(w, "{note}")?;
+    }
+    for page in &issue.pages {
+        let mut head = format!("page {}", page.number);
+        if let Some(s) = &page.section {
+            head.push_str(&format!(" {s}"));
+        }
+        if let Some(e) = &page.editor {
+            head.push_str(&format!(" (editor {e})"));
+        }
+        writeln!(w, "{head}: {} articles", page.articles.len())?;
+        for (i, art) in page.articles.iter().enumerate() {
+            let ear = if art.ear { " [ear]" } else { "" };
+            writeln!(w, "  {}.{}{ear} {}  (lines {}-{})", page.number, i + 1, art.headline.as_deref().unwrap_or("(no headline)"), art.lines[0], art.lines[1])?;
+            for (label, value) in [("banner", &art.banner), ("kicker", &art.kicker), ("subtitle", &art.subtitle), ("byline", &art.byline)] {
+                if let Some(v) = value {
+                    writeln!(w, "      {label}: {}", v.replace('\n', " / "))?;
+                }
+            }
+            let count = |f: fn(&Block) -> bool| art.blocks.iter().filter(|b| f(b)).count();
+            let mut parts = vec![format!("{} paragraphs", count(|b| matches!(b, Block::Paragraph { .. })))];
+            for (n, what) in [
+                (count(|b| matches!(b, Block::Crosshead { .. })), "crossheads"),
+                (count(|b| matches!(b, Block::Verse { .. })), "verse blocks"),
+                (count(|b| matches!(b, Block::Image { .. })), "images"),
+                (count(|b| matches!(b, Block::Caption { .. })), "captions"),
+                (count(|b| matches!(b, Block::Promo { .. })), "promos"),
+            ] {
+                if n > 0 {
+                    parts.push(format!("{n} {what}"));
+                }
+            }
+            if let Some(from) = art.continued_from {
+                parts.push(format!("continued from page {from}"));
+            }
+            if let Some(to) = art.jump_to {
+                parts.push(format!("jumps to page {to}"));
+            }
+            writeln!(w, "      {}", parts.join(", "))?;
+        }
+    }
+    writeln!(w, "{} warnings", issue.warnings.len())?;
+    Ok(())
 }
