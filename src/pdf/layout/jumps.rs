@@ -419,3 +419,56 @@ mod tests {
         assert!(err.contains("page 5") && err.contains("--pages 5"), "{err}");
     }
 }
+
+#[cfg(test)]
+mod seed {
+    use super::*;
+    use crate::pdf::layout::fake::Fixed;
+    use crate::pdf::layout::template::{Template, PT_PER_MM};
+    use crate::pdf::layout::Mark;
+
+    /// Share of the page's inner 90 % covered by text, on a 5 mm grid: qa.py's text cover.
+    pub fn cover(ed: &Edition<String>, page: usize) -> f32 {
+        let cell = 5.0 * PT_PER_MM;
+        let (pw, ph) = (ed.width, ed.height);
+        let inner = [pw * 0.05, ph * 0.05, pw * 0.95, ph * 0.95];
+        let cols = ((inner[2] - inner[0]) / cell) as i32;
+        let rows = ((inner[3] - inner[1]) / cell) as i32;
+        let mut hit = std::collections::HashSet::new();
+        for m in &ed.pages[page].marks {
+            if let Mark::Text { x, y_baseline, line, size, .. } = m {
+                let w: f32 = line.chars().map(|c| if c.is_ascii() { 0.5 } else { 1.0 }).sum::<f32>() * size;
+                let b = [*x, y_baseline - 0.88 * size, x + w, y_baseline + 0.12 * size];
+                for cx in ((b[0] - inner[0]) / cell).max(0.0) as i32..=(((b[2] - inner[0]) / cell) as i32).min(cols - 1) {
+                    for cy in ((b[1] - inner[1]) / cell).max(0.0) as i32..=(((b[3] - inner[1]) / cell) as i32).min(rows - 1) {
+                        hit.insert((cx, cy));
+                    }
+                }
+            }
+        }
+        hit.len() as f32 / (cols * rows) as f32
+    }
+
+    #[test]
+    fn seed_front_page_is_full() {
+        let path = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/seed/000_f05fcb516d19c53a.txt"));
+        if !path.exists() {
+            assert!(std::env::var_os("PAPERTOOL_REQUIRE_VALIDATORS").is_none(), "seed missing");
+            eprintln!("skipped: the seed is not at {}", path.display());
+            return;
+        }
+        let is = crate::frontend::load(path).unwrap();
+        let t = Template::broadsheet();
+        let s = Setter::new(&Fixed, &t);
+        let mut w = vec![];
+        let t0 = std::time::Instant::now();
+        let ed = lay_out(&s, &is, Path::new("."), 4, &mut w).unwrap();
+        eprintln!("layout {:?}", t0.elapsed());
+        for b in &ed.pages[0].blocks {
+            eprintln!("{:?} col {} +{} y {:.0} h {:.0}", b.article.map(|a| a.article), b.column, b.columns, b.y, b.h);
+        }
+        let c = cover(&ed, 0);
+        eprintln!("cover {c:.3}");
+        assert!(c >= 0.6, "page 1 cover {c}");
+    }
+}
