@@ -114,7 +114,7 @@ pub struct HeadLine<L> {
 }
 
 /// The run of an article's units one page holds, and what it carries besides.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Part {
     pub start: usize,
     pub end: usize,
@@ -183,6 +183,8 @@ pub struct Story<L> {
     pub figures: Vec<Figure>,
     heads: RefCell<HashMap<(HeadKind, u32), HeadGroup<L>>>,
     set_figures: RefCell<HashMap<(usize, u32), SetFigure<L>>>,
+    /// Natural and most-open shapes by part and width: the page search asks for them often.
+    shapes: RefCell<HashMap<(Part, u32, bool), Plan>>,
 }
 
 impl<L: Clone> Story<L> {
@@ -304,6 +306,7 @@ impl<L: Clone> Story<L> {
             figures,
             heads: RefCell::new(HashMap::new()),
             set_figures: RefCell::new(HashMap::new()),
+            shapes: RefCell::new(HashMap::new()),
         }
     }
 
@@ -475,15 +478,28 @@ impl<L: Clone> Story<L> {
 
     /// The part's natural shape at `columns`: template leading, normal headline space.
     pub fn natural<M: Measure<Line = L>>(&self, s: &Setter<M>, part: &Part, columns: u32) -> Plan {
-        self.shape(s, part, columns, 1.0, 1.0)
+        self.cached(part, columns, false, || self.shape(s, part, columns, 1.0, 1.0))
+    }
+
+    fn cached(&self, part: &Part, columns: u32, open: bool, make: impl FnOnce() -> Plan) -> Plan {
+        if let Some(p) = self.shapes.borrow().get(&(*part, columns, open)) {
+            return p.clone();
+        }
+        let p = make();
+        self.shapes.borrow_mut().insert((*part, columns, open), p.clone());
+        p
     }
 
     /// The part at its most open: leading, headline space and placeholders at their limits.
     pub fn stretched<M: Measure<Line = L>>(&self, s: &Setter<M>, part: &Part, columns: u32) -> Plan {
-        let mut p = self.shape(s, part, columns, s.template.grid.max_leading_stretch, self.max_figure_grow(s.template));
-        p.height += 2.0 * (s.max_head_space() - s.head_space()) * (self.head_height(s, part, columns) > 0.0) as u8 as f32;
-        p.head_space = s.max_head_space();
-        p
+        self.cached(part, columns, true, || {
+            let mut p = self.shape(s, part, columns, s.template.grid.max_leading_stretch, self.max_figure_grow(s.template));
+            if self.head_height(s, part, columns) > 0.0 {
+                p.height += 2.0 * (s.max_head_space() - p.head_space);
+                p.head_space = s.max_head_space();
+            }
+            p
+        })
     }
 
     fn head_height<M: Measure<Line = L>>(&self, s: &Setter<M>, part: &Part, columns: u32) -> f32 {

@@ -26,6 +26,10 @@ const JUMP_COST: f32 = 117.0 * 13.5 * 25.0;
 /// half a page.
 const DEFER_COST: f32 = JUMP_COST * 4.0;
 
+/// Cost of each column a lead is narrower than it may be: about two lines of a column, so a
+/// narrower lead wins only where it fills the page better.
+const NARROW_LEAD_COST: f32 = 117.0 * 13.5 * 2.0;
+
 /// A part is only cut when at least this many units of it stay on the page (a lone line or two at
 /// a column's foot reads as a mistake).
 const MIN_SPLIT_UNITS: usize = 6;
@@ -118,7 +122,9 @@ fn expand<M: Measure>(s: &Setter<M>, stories: &[Story<M::Line>], st: &State, ite
     let bottom = g.bottom();
     let story = &stories[item.story];
     let mut out = Vec::new();
-    for w in widths(s.template, story.body_lines(), item.part.head) {
+    let allowed = widths(s.template, story.body_lines(), item.part.head);
+    let widest = *allowed.end();
+    for w in allowed {
         let Some((run_start, run_len, y)) = highest_run(&st.sky, w) else { continue };
         let mut starts = vec![run_start];
         if run_len > w {
@@ -131,8 +137,8 @@ fn expand<M: Measure>(s: &Setter<M>, stories: &[Story<M::Line>], st: &State, ite
             if natural.height <= room + EPS {
                 place(&mut next, item.story, item.part, column, y, natural);
             } else if let Some(cut) = story.split(s, item.part, w, room, MIN_SPLIT_UNITS) {
-                let plan = story.plan(s, &cut, w, room);
-                place(&mut next, item.story, cut, column, y, plan);
+                // Its shape at the room is settled when the page is balanced.
+                place(&mut next, item.story, cut, column, y, story.natural(s, &cut, w));
                 next.carried.push(Item {
                     story: item.story,
                     part: Part { start: cut.end, head: HeadKind::Repeat, figures: false, jump_in: true, ..item.part },
@@ -140,6 +146,10 @@ fn expand<M: Measure>(s: &Setter<M>, stories: &[Story<M::Line>], st: &State, ite
                 next.penalty += JUMP_COST;
             } else {
                 continue;
+            }
+            if item.part.head == HeadKind::Full(Rank::Lead) {
+                // The lead reads as the lead when it runs across most of the page.
+                next.penalty += (widest - w) as f32 * NARROW_LEAD_COST;
             }
             out.push(next);
         }
