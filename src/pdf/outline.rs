@@ -1,5 +1,5 @@
-//! The finished PDF's reading aids: the outline (bookmarks: pages → articles) and the document's
-//! language, added to the renderer's output in memory.
+//! The finished PDF's reading aids: the outline (bookmarks: pages → articles), the document's
+//! language and borderless jump links, added to the renderer's output in memory.
 //!
 //! Runs after [`crate::pdf::render`], which writes pages and fonts; this pass only adds to the
 //! catalog (`/Outlines`, `/PageMode /UseOutlines`, `/Lang (zh-CN)`), with object numbers given in
@@ -92,6 +92,14 @@ pub fn finish(pdf: &[u8], pages: &[String], chapters: &[Vec<Chapter>], page_heig
     }
     outlines.set("Count", Object::Integer(total));
     doc.objects.insert(root, Object::Dictionary(outlines));
+    // Jump links are for the reader's finger, not the page: no border around them.
+    for obj in doc.objects.values_mut() {
+        if let Object::Dictionary(d) = obj {
+            if d.get(b"Subtype").ok().and_then(|s| s.as_name().ok()) == Some(b"Link".as_slice()) {
+                d.set("Border", Object::Array(vec![0.into(), 0.into(), 0.into()]));
+            }
+        }
+    }
     let catalog = doc.catalog_mut().map_err(fail)?;
     catalog.set("Outlines", Object::Reference(root));
     catalog.set("PageMode", "UseOutlines");

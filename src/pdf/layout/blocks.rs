@@ -81,15 +81,19 @@ pub enum UnitContent<L> {
 pub struct Figure {
     /// The photo's file and its height/width ratio; `None` when only the caption survived.
     pub photo: Option<(PathBuf, f32)>,
+    /// The photo's own description (markdown alt text), when the caption does not already say it,
+    /// and the flow item of the photo.
+    pub alt: Option<(String, u32, usize)>,
     pub caption: Option<(String, u32)>,
     pub credit: Option<(String, u32)>,
-    /// The flow item it came from, for line identities.
+    /// The flow item of the caption, for line identities.
     pub item: usize,
 }
 
 /// The figure's caption set at a span width.
 #[derive(Debug, Clone)]
 struct SetFigure<L> {
+    alt: Vec<SetLine<L>>,
     caption: Vec<SetLine<L>>,
     credit: Vec<SetLine<L>>,
 }
@@ -269,7 +273,7 @@ impl<L: Clone> Story<L> {
                         },
                     });
                 }
-                Block::Image { src, line, .. } => {
+                Block::Image { src, line, alt } => {
                     let path = base.join(src);
                     let photo = match image::image_dimensions(&path) {
                         Ok((w, h)) if w > 0 && h > 0 => Some((path, h as f32 / w as f32)),
@@ -281,12 +285,16 @@ impl<L: Clone> Story<L> {
                             None
                         }
                     };
-                    pending_photo = Some(Figure { photo, caption: None, credit: None, item });
+                    let alt = alt.clone().filter(|a| !a.trim().is_empty()).map(|a| (a, *line, item));
+                    pending_photo = Some(Figure { photo, alt, caption: None, credit: None, item });
                 }
                 Block::Caption { text, credit, line } => {
-                    let mut f = pending_photo.take().unwrap_or(Figure { photo: None, caption: None, credit: None, item });
+                    let mut f = pending_photo.take().unwrap_or(Figure { photo: None, alt: None, caption: None, credit: None, item });
                     f.item = item;
                     f.caption = Some((text.clone(), *line)).filter(|(t, _)| !t.trim().is_empty());
+                    if f.alt.as_ref().is_some_and(|(a, _, _)| text.contains(a.as_str())) {
+                        f.alt = None; // the caption says it already
+                    }
                     f.credit = credit.clone().map(|c| (c, *line));
                     figures.push(f);
                 }
@@ -418,9 +426,10 @@ impl<L: Clone> Story<L> {
         let fig = &self.figures[index];
         let width = s.geometry.span_width(span);
         let t = &s.template.roles;
+        let alt = fig.alt.as_ref().map(|(c, l, _)| s.set(c, &t.caption, width, *l)).unwrap_or_default();
         let caption = fig.caption.as_ref().map(|(c, l)| s.set(c, &t.caption, width, *l)).unwrap_or_default();
         let credit = fig.credit.as_ref().map(|(c, l)| s.set(c, &t.credit, width, *l)).unwrap_or_default();
-        let f = SetFigure { caption, credit };
+        let f = SetFigure { alt, caption, credit };
         self.set_figures.borrow_mut().insert((index, span), f.clone());
         f
     }
@@ -443,7 +452,7 @@ impl<L: Clone> Story<L> {
         let aspect = self.figures[i].photo.as_ref().map(|(_, a)| *a).unwrap_or(t.figures.aspect * grow);
         w * aspect
             + HEAD_GAP_EM * t.body_size()
-            + f.caption.len() as f32 * t.roles.caption.line_pitch()
+            + (f.alt.len() + f.caption.len()) as f32 * t.roles.caption.line_pitch()
             + f.credit.len() as f32 * t.roles.credit.line_pitch()
             + FIGURE_GAP_EM * t.body_size()
     }
@@ -668,7 +677,12 @@ impl<L: Clone> Story<L> {
                     None => marks.push(Mark::Frame { x: fx, y: fy, w: fw, h: ph, stroke: t.rules.frame_width.pt(), fill: Some(t.figures.fill) }),
                 }
                 fy += ph + HEAD_GAP_EM * t.body_size();
-                for (role, lines, first) in [(&t.roles.caption, &set.caption, 0usize), (&t.roles.credit, &set.credit, set.caption.len())] {
+                let alt_item = fig.alt.as_ref().map(|a| a.2).unwrap_or(fig.item);
+                for (role, lines, item, first) in [
+                    (&t.roles.caption, &set.alt, alt_item, 0usize),
+                    (&t.roles.caption, &set.caption, fig.item, 0),
+                    (&t.roles.credit, &set.credit, fig.item, set.caption.len()),
+                ] {
                     for (n, l) in lines.iter().enumerate() {
                         marks.push(Mark::Text {
                             x: fx + l.x,
@@ -676,7 +690,7 @@ impl<L: Clone> Story<L> {
                             line: l.line.clone(),
                             size: role.size.pt(),
                             color: role.color,
-                            id: Some(LineId { article: self.at, item: fig.item, line: first + n }),
+                            id: Some(LineId { article: self.at, item, line: first + n }),
                         });
                         fy += role.line_pitch();
                     }

