@@ -104,7 +104,12 @@ pub fn write(issue: &Issue, opts: &Options) -> Result<(Vec<u8>, Vec<Warning>)> {
             None => format!("第{}版", p.number),
         })
         .collect();
-    let pdf = outline::finish(&pdf, &titles, &chapters, edition.height)?;
+    let links: Vec<Vec<(usize, f32)>> = edition
+        .pages
+        .iter()
+        .map(|p| p.marks.iter().filter_map(|m| if let Mark::Link { to, .. } = m { Some((to.page, to.y)) } else { None }).collect())
+        .collect();
+    let pdf = outline::finish(&pdf, &titles, &chapters, &links, edition.height)?;
     warnings.sort_by_key(|w| w.line);
     warnings.dedup();
     Ok((pdf, warnings))

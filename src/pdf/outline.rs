@@ -33,8 +33,10 @@ fn fail(e: lopdf::Error) -> Error {
     Error::failed(format!("cannot finish the PDF: {e}"))
 }
 
-/// Adds the outline — one entry per page titled `pages[i]`, its articles under it — and `/Lang`.
-pub fn finish(pdf: &[u8], pages: &[String], chapters: &[Vec<Chapter>], page_height: f32) -> Result<Vec<u8>> {
+/// Adds the outline — one entry per page titled `pages[i]`, its articles under it — and `/Lang`,
+/// and points the jump links at their blocks.
+/// `links[page]` lists where each of the page's links goes (page index, height from the top).
+pub fn finish(pdf: &[u8], pages: &[String], chapters: &[Vec<Chapter>], links: &[Vec<(usize, f32)>], page_height: f32) -> Result<Vec<u8>> {
     let mut doc = Document::load_mem(pdf).map_err(fail)?;
     let page_ids: Vec<ObjectId> = doc.get_pages().into_values().collect();
     let root = doc.new_object_id();
@@ -92,12 +94,27 @@ pub fn finish(pdf: &[u8], pages: &[String], chapters: &[Vec<Chapter>], page_heig
     }
     outlines.set("Count", Object::Integer(total));
     doc.objects.insert(root, Object::Dictionary(outlines));
-    // Jump links are for the reader's finger, not the page: no border around them.
-    for obj in doc.objects.values_mut() {
-        if let Object::Dictionary(d) = obj {
-            if d.get(b"Subtype").ok().and_then(|s| s.as_name().ok()) == Some(b"Link".as_slice()) {
-                d.set("Border", Object::Array(vec![0.into(), 0.into(), 0.into()]));
+    // Jump links: no border (they are for the reader's finger, not the page), and each goes to
+    // the very block it names, not only to its page. The renderer writes a page's links in the
+    // order of its items, which is the order of `links[page]`.
+    for (i, &page) in page_ids.iter().enumerate() {
+        let targets = links.get(i).map(Vec::as_slice).unwrap_or(&[]);
+        let Ok(Object::Dictionary(d)) = doc.get_object_mut(page) else { continue };
+        let Ok(Object::Array(annots)) = d.get_mut(b"Annots") else { continue };
+        let mut k = 0;
+        for a in annots.iter_mut() {
+            let Object::Dictionary(a) = a else { continue };
+            if a.get(b"Subtype").ok().and_then(|s| s.as_name().ok()) != Some(b"Link".as_slice()) {
+                continue;
             }
+            a.set("Border", Object::Array(vec![0.into(), 0.into(), 0.into()]));
+            if let (Some(&(to, y)), Ok(Object::Dictionary(action))) = (targets.get(k), a.get_mut(b"A")) {
+                if let Some(&target) = page_ids.get(to) {
+                    let top = (page_height - y).max(0.0);
+                    action.set("D", Object::Array(vec![Object::Reference(target), "XYZ".into(), Object::Null, Object::Real(top), Object::Null]));
+                }
+            }
+            k += 1;
         }
     }
     let catalog = doc.catalog_mut().map_err(fail)?;

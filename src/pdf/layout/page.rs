@@ -30,9 +30,12 @@ const DEFER_COST: f32 = JUMP_COST * 4.0;
 /// narrower lead wins only where it fills the page better.
 const NARROW_LEAD_COST: f32 = 117.0 * 13.5 * 2.0;
 
-/// A part is only cut when at least this many units of it stay on the page (a lone line or two at
-/// a column's foot reads as a mistake).
+/// A part is only cut when at least this many units of it stay on the page, and go on (a lone
+/// line or two at a column's foot, or a continuation of two lines, reads as a mistake).
 const MIN_SPLIT_UNITS: usize = 6;
+
+/// Fewest lines a column of a block of more than the narrowest width should hold.
+const MIN_LINES_PER_COLUMN: usize = 6;
 
 /// One part to place, in reading order: which story and what run of it.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -122,9 +125,13 @@ fn expand<M: Measure>(s: &Setter<M>, stories: &[Story<M::Line>], st: &State, ite
     let bottom = g.bottom();
     let story = &stories[item.story];
     let mut out = Vec::new();
-    let allowed = widths(s.template, story.body_lines(), item.part.head);
-    let widest = *allowed.end();
+    let len = item.part.end - item.part.start;
+    let allowed = widths(s.template, len, item.part.head);
+    let (narrowest, widest) = (*allowed.start(), *allowed.end());
     for w in allowed {
+        if w > narrowest && len < w as usize * MIN_LINES_PER_COLUMN {
+            continue; // a block of a few lines a column reads as a strip, not an article
+        }
         let Some((run_start, run_len, y)) = highest_run(&st.sky, w) else { continue };
         let mut starts = vec![run_start];
         if run_len > w {
@@ -136,7 +143,7 @@ fn expand<M: Measure>(s: &Setter<M>, stories: &[Story<M::Line>], st: &State, ite
             let mut next = st.clone();
             if natural.height <= room + EPS {
                 place(&mut next, item.story, item.part, column, y, natural);
-            } else if let Some(cut) = story.split(s, item.part, w, room, MIN_SPLIT_UNITS) {
+            } else if let Some(cut) = story.split(s, item.part, w, room, MIN_SPLIT_UNITS).filter(|c| item.part.end - c.end >= MIN_SPLIT_UNITS) {
                 // Its shape at the room is settled when the page is balanced.
                 place(&mut next, item.story, cut, column, y, story.natural(s, &cut, w));
                 next.carried.push(Item {
