@@ -13,7 +13,7 @@ use papertool::model::{Block, Issue, Warning};
 use papertool::output::write_atomic;
 use papertool::pdf::edition;
 use papertool::pdf::layout::template::Template;
-
+use papertool::pdf::pdfx;
 
 const PARSE_EXAMPLES: &str = "Example:\n  papertool parse samples/jialing-2025-10-15.txt -o issue.json\n\n\
 Prints the model as JSON (schema papertool.issue/1); warnings go to stderr as FILE:LINE: warning: ….\n\
@@ -47,7 +47,7 @@ Exit status: 0 done (warnings allowed), 1 failed or --strict saw warnings, 2 unu
         "Examples:\n",
         "  papertool parse issue.txt -o issue.json   the issue's model as JSON\n",
         "  papertool check --strict issue.txt        a summary and every warning\n",
-        "  papertool epub issue.txt                  the e-reader edition, issue.epub\n\n",
+        "  papertool epub issue.txt                  the e-reader edition, issue.epub\n",
         "  papertool pdf issue.txt                   the broadsheet PDF, as issue.pdf\n\n",
         "Exit status: 0 done (warnings allowed), 1 failed or --strict saw warnings, 2 unusable input."
     )
@@ -114,6 +114,13 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         font_dir: Option<PathBuf>,
     },
+    /// Check PDFs against PDF/X-1a:2001 and papertool's newsprint rules; exit 1 if one fails.
+    #[command(name = "pdfx-check", hide = true)]
+    PdfxCheck {
+        /// The PDF files to check.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
 }
 
 pub fn run() -> i32 {
@@ -125,6 +132,7 @@ pub fn run() -> i32 {
             epub(&issue, output.as_deref(), !no_embed_fonts, font_dir, strict)
         }
         Command::Pdf { issue, output, template, pages, font_dir } => pdf(&issue, output, template, pages, font_dir),
+        Command::PdfxCheck { files } => Ok(pdfx_check(&files)),
     };
     match result {
         Ok(code) => code,
@@ -302,4 +310,37 @@ fn write_summary(w: &mut impl Write, shown: &str, issue: &Issue) -> std::io::Res
     }
     writeln!(w, "{} warnings", issue.warnings.len())?;
     Ok(())
+}
+
+/// One line per broken rule and per soft photo, the file first; a closing line per file.
+fn pdfx_check(files: &[PathBuf]) -> i32 {
+    let mut status = exit::OK;
+    for file in files {
+        let name = file.display();
+        let bytes = match std::fs::read(file) {
+            Ok(bytes) => bytes,
+            Err(e) => {
+                eprintln!("papertool: {name}: {e}");
+                status = status.max(exit::BAD_INPUT);
+                continue;
+            }
+        };
+        for image in pdfx::low_resolution_images(&bytes) {
+            eprintln!(
+                "{name}: warning: page {}: image /{} ({}×{} px) prints at {:.0} ppi, under {:.0}",
+                image.page, image.name, image.width_px, image.height_px, image.ppi, pdfx::MIN_PHOTO_PPI
+            );
+        }
+        let violations = pdfx::check(&bytes);
+        for violation in &violations {
+            println!("{name}: {violation}");
+        }
+        if violations.is_empty() {
+            println!("{name}: passes {} (output intent {})", pdfx::PDFX_CONFORMANCE, pdfx::OUTPUT_CONDITION_IDENTIFIER);
+        } else {
+            println!("{name}: {} PDF/X violations", violations.len());
+            status = status.max(exit::FAILED);
+        }
+    }
+    status
 }
