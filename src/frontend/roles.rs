@@ -30,7 +30,7 @@ pub enum Kind {
     Banner { text: String },
     /// `![alt](src)`.
     Image { src: String, alt: Option<String> },
-    /// `(下转2版)` on its own, or cut off the end of a text line.
+    /// `(下转2版)`, on its own or cut off the end of a line.
     Jump { page: u32 },
     /// `(上接1版)`; text after it on the same line follows as a unit of its own.
     Continued { page: u32 },
@@ -78,8 +78,6 @@ static IMAGE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"^!\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+["'][^"']*["'])?\s*\)$"#).unwrap()
 });
 const PAGE_NUM: &str = r"([0-9]{1,3}|[一二三四五六七八九十]{1,3})";
-static JUMP_LINE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(&format!(r"^[(（]\s*(?:下转|转)\s*第?\s*{PAGE_NUM}\s*版\s*[)）]$")).unwrap());
 static JUMP_TAIL: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(&format!(r"\s*[(（]\s*(?:下转|转)\s*第?\s*{PAGE_NUM}\s*版\s*[)）]$")).unwrap());
 static CONTINUED: LazyLock<Regex> =
@@ -230,9 +228,6 @@ fn classify(t: &str) -> Option<Kind> {
         let alt = c[1].trim();
         return Some(Kind::Image { src: c[2].to_string(), alt: (!alt.is_empty()).then(|| alt.to_string()) });
     }
-    if let Some(c) = JUMP_LINE.captures(t) {
-        return page_number(&c[1]).map(|page| Kind::Jump { page });
-    }
     if let Some(c) = BANNER.captures(t) {
         // A banner is a short label; a long line with a bar in it is text.
         if !has_clause_punctuation(t) && t.chars().count() <= 2 * MAX_HEADING_CHARS && c[1].trim().chars().count() >= 2 {
@@ -287,80 +282,85 @@ pub fn units(lines: &[SourceLine<'_>]) -> Vec<Unit> {
             continue;
         }
         let hard = HARD_BREAK.is_match(raw);
-        let t = t.trim_end_matches('\\').trim_end();
-        let n = line.number;
-        if open && classify(t).is_none() && !CONTINUED.is_match(t) {
-            match out.last_mut() {
-                Some(Unit { kind: Kind::Text { lines, hard_breaks }, last_line, .. }) => {
-                    lines.push(t.to_string());
-                    *hard_breaks |= hard;
-                    *last_line = n;
-                    open = hard || runs_on(t);
-                    continue;
-                }
-                // A heading with a hard break goes on on the next line: a two-line headline.
-                Some(Unit { kind: Kind::Heading { text, .. }, last_line, .. }) => {
-                    *text = join_lines(&[text.clone(), t.to_string()]);
-                    *last_line = n;
-                    open = hard;
-                    continue;
-                }
-                _ => {}
-            }
+        let t = unmark_heading_mark(t.trim_end_matches('\\').trim_end());
+        // A jump mark at the end of any line (`…全力突破。(下转2版)`, `■ …(下转2版)`): the line's
+        // text, then the jump.
+        let (body, jump) = match JUMP_TAIL.captures(t) {
+            Some(c) => (t[..c.get(0).map_or(t.len(), |m| m.start())].trim_end().trim_end_matches('#').trim_end(), page_number(&c[1])),
+            None => (t, None),
+        };
+        if !body.is_empty() {
+            piece(&mut out, &mut open, body, line.number, hard);
         }
-        if let Some(c) = CONTINUED.captures(t) {
-            let page = page_number(&c[1]);
-            let rest = t[c.get(0).map_or(0, |m| m.end())..].trim();
-            if let Some(page) = page {
-                out.push(Unit { kind: Kind::Continued { page }, first_line: n, last_line: n });
-                open = false;
-                if rest.is_empty() {
-                    continue;
-                }
-                push_text(&mut out, rest, n, hard);
-                open = ends_in_text(&out) && (hard || runs_on(rest));
-                continue;
-            }
-        }
-        match classify(t) {
-            Some(kind) => {
-                // Only a heading runs on (through a hard break) into the next line.
-                open = hard && matches!(kind, Kind::Heading { .. });
-                out.push(Unit { kind, first_line: n, last_line: n });
-            }
-            None => {
-                push_text(&mut out, t, n, hard);
-                open = ends_in_text(&out) && (hard || runs_on(t));
-            }
+        if let Some(page) = jump {
+            out.push(Unit { kind: Kind::Jump { page }, first_line: line.number, last_line: line.number });
+            open = false;
         }
     }
     out
 }
 
-/// False after a line whose jump mark was cut off its end: nothing runs on past a jump.
-fn ends_in_text(out: &[Unit]) -> bool {
-    matches!(out.last(), Some(Unit { kind: Kind::Text { .. }, .. }))
+/// One line's text (its jump mark cut off) into `out`: run on into the open unit, or a new unit.
+fn piece(out: &mut Vec<Unit>, open: &mut bool, t: &str, n: u32, hard: bool) {
+    // A line with a role or a continuation mark of its own never runs on.
+    if *open && classify(t).is_none() && !CONTINUED.is_match(t) {
+        match out.last_mut() {
+            Some(Unit { kind: Kind::Text { lines, hard_breaks }, last_line, .. }) => {
+                lines.push(t.to_string());
+                *hard_breaks |= hard;
+                *last_line = n;
+                *open = hard || runs_on(t);
+                return;
+            }
+            // A heading with a hard break goes on on the next line: a two-line headline.
+            Some(Unit { kind: Kind::Heading { text, .. }, last_line, .. }) => {
+                *text = join_lines(&[text.clone(), t.to_string()]);
+                *last_line = n;
+                *open = hard;
+                return;
+            }
+            _ => {}
+        }
+    }
+    let mut t = t;
+    if let Some(c) = CONTINUED.captures(t) {
+        if let Some(page) = page_number(&c[1]) {
+            out.push(Unit { kind: Kind::Continued { page }, first_line: n, last_line: n });
+            *open = false;
+            t = t[c.get(0).map_or(0, |m| m.end())..].trim();
+            if t.is_empty() {
+                return;
+            }
+        }
+    }
+    match classify(t) {
+        Some(kind) => {
+            // Only a heading runs on (through a hard break) into the next line.
+            *open = hard && matches!(kind, Kind::Heading { .. });
+            out.push(Unit { kind, first_line: n, last_line: n });
+        }
+        None => {
+            out.push(Unit { kind: Kind::Text { lines: vec![t.to_string()], hard_breaks: hard }, first_line: n, last_line: n });
+            *open = hard || runs_on(t);
+        }
+    }
+}
+
+/// `## (上接1版)…`: a continuation mark the extractor set as a heading is still the mark (a jump
+/// mark is cut off the end of any line, headings included).
+fn unmark_heading_mark(t: &str) -> &str {
+    match HEADING.captures(t) {
+        Some(c) if CONTINUED.is_match(c.get(2).map_or("", |m| m.as_str())) => {
+            c.get(2).map_or(t, |m| m.as_str())
+        }
+        _ => t,
+    }
 }
 
 /// Whether a text line that ends without a hard break still runs on into the next line:
 /// mid-sentence and not heading-shaped, so soft-wrapped prose.
 fn runs_on(t: &str) -> bool {
     !ends_closed(t) && !is_heading_like(t)
-}
-
-fn push_text(out: &mut Vec<Unit>, t: &str, n: u32, hard: bool) {
-    // A jump mark at the end of a text line: the text, then the jump.
-    if let Some(c) = JUMP_TAIL.captures(t) {
-        if let Some(page) = page_number(&c[1]) {
-            let body = t[..c.get(0).map_or(t.len(), |m| m.start())].trim_end();
-            if !body.is_empty() {
-                out.push(Unit { kind: Kind::Text { lines: vec![body.to_string()], hard_breaks: hard }, first_line: n, last_line: n });
-            }
-            out.push(Unit { kind: Kind::Jump { page }, first_line: n, last_line: n });
-            return;
-        }
-    }
-    out.push(Unit { kind: Kind::Text { lines: vec![t.to_string()], hard_breaks: hard }, first_line: n, last_line: n });
 }
 
 #[cfg(test)]
@@ -397,6 +397,7 @@ mod tests {
     fn jump_lines_alone_and_at_the_end_of_a_paragraph() {
         assert_eq!(kinds("(下转2版)"), vec![Kind::Jump { page: 2 }]);
         assert_eq!(kinds("（下转第三版）"), vec![Kind::Jump { page: 3 }]);
+        assert_eq!(kinds("## (下转2版)"), vec![Kind::Jump { page: 2 }]);
         assert_eq!(kinds("正文完。(下转2版)"), vec![text(&["正文完。"], false), Kind::Jump { page: 2 }]);
         // A page cited in a sentence is not a jump.
         assert!(matches!(&kinds("本报(第2版)刊发的文章。")[0], Kind::Text { .. }));
