@@ -36,12 +36,14 @@ fn is_cjk_punct(c: char) -> bool {
 
 /// Repairs the punctuation of one piece of text (see the module docs).
 pub fn punctuation(text: &str) -> String {
-    if text.is_ascii() {
-        return text.to_string(); // no Chinese: nothing is "next to Chinese"
+    if text.is_ascii() || !text.contains([',', ';', ':', '?', '!', '(', ')', '.']) {
+        // No Chinese, so nothing is "next to Chinese"; or nothing to repair.
+        return text.to_string();
     }
     let chars: Vec<char> = text.chars().collect();
     let mut protected = vec![false; chars.len()];
-    for m in URL_OR_EMAIL.find_iter(text) {
+    let may_hold_address = text.contains("://") || text.contains("www.") || text.contains('@');
+    for m in may_hold_address.then(|| URL_OR_EMAIL.find_iter(text)).into_iter().flatten() {
         let start = text[..m.start()].chars().count();
         let len = m.as_str().chars().count();
         protected[start..start + len].iter_mut().for_each(|p| *p = true);

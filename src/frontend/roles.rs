@@ -84,6 +84,9 @@ static CONTINUED: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(&format!(r"^[(（]\s*(?:上接|接)\s*第?\s*{PAGE_NUM}\s*版\s*[)）]\s*")).unwrap());
 static PROMO: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(?:扫码|扫描|扫一扫|长按|微信扫|打开.{0,12}扫)|二维码").unwrap());
+/// Promos, credits and bylines are short lines; a line longer than this (in bytes, about 40
+/// Chinese characters) is never tested for them.
+const SHORT_LINE_BYTES: usize = 40 * 3;
 /// Promos are one short call to action.
 const MAX_PROMO_CHARS: usize = 40;
 static CREDIT: LazyLock<Regex> = LazyLock::new(|| {
@@ -108,10 +111,16 @@ const BYLINE_ROLES: [&str; 9] = ["本报首席记者", "本报记者", "首席�
 static AGENCY_DATELINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^((?:新华社|中新社|人民日报|本报)[\p{Han}]{0,10}?\d{1,2}月\d{1,2}日(?:电|讯)(?:\s*[(（]([^()（）]{1,40})[)）])?)\s*").unwrap()
 });
+/// The openings of a dateline; only lines starting so are tried against the dateline patterns.
+const DATELINE_OPENINGS: [&str; 4] = ["本报", "新华社", "中新社", "人民日报"];
+
+fn starts_with_dateline(t: &str) -> bool {
+    DATELINE_OPENINGS.iter().any(|o| t.starts_with(o))
+}
+
 /// `本报讯(首席记者 李某)`, `本报讯 (记者 甲 通讯员 乙)`, `本报讯`.
 static LOCAL_DATELINE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(本报讯(?:\s*[(（]([^()（）]{1,40})[)）])?)\s*").unwrap());
-static HARD_BREAK: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?: {2,}|\\)$").unwrap());
 
 /// A byline taken off the front of a paragraph.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -124,6 +133,9 @@ pub struct LeadByline {
 
 /// `本报讯(首席记者 李某)8月29日,…` → byline `本报讯(首席记者 李某)`, author `李某`, rest `8月29日,…`.
 pub fn lead_byline(text: &str) -> Option<LeadByline> {
+    if !starts_with_dateline(text) {
+        return None;
+    }
     let c = LOCAL_DATELINE.captures(text).or_else(|| AGENCY_DATELINE.captures(text))?;
     let byline = c[1].to_string();
     let rest = text[c.get(0)?.end()..].to_string();
@@ -161,13 +173,10 @@ pub fn names_in(credit: &str) -> Option<String> {
 
 /// A line that is nothing but role words and names: `记者 周某`, `记者 甲某 通讯员 乙某`.
 fn staff_line(t: &str) -> bool {
-    let tokens: Vec<&str> = t.split_whitespace().collect();
-    if tokens.is_empty() || t.chars().count() > 30 {
+    if !BYLINE_ROLES.iter().any(|r| t.starts_with(r)) || t.chars().count() > 30 {
         return false;
     }
-    let starts_with_role = BYLINE_ROLES.iter().any(|r| tokens[0].starts_with(r));
-    starts_with_role
-        && tokens.iter().all(|tok| {
+    t.split_whitespace().all(|tok| {
             let rest = BYLINE_ROLES.iter().find_map(|r| tok.strip_prefix(r)).unwrap_or(tok);
             rest.chars().all(|c| is_han(c) || c == '·') && rest.chars().count() <= 5
         })
@@ -181,12 +190,13 @@ pub fn is_han(c: char) -> bool {
 /// Clause punctuation that a headline or crosshead does not carry; ASCII forms count when they
 /// stand as punctuation (not in `1,200` or `19:30`).
 pub fn has_clause_punctuation(t: &str) -> bool {
-    let chars: Vec<char> = t.chars().collect();
-    chars.iter().enumerate().any(|(i, &c)| match c {
+    let b = t.as_bytes();
+    t.char_indices().any(|(i, c)| match c {
         '。' | '，' | '；' | '：' => true,
         ',' | ';' | ':' => {
-            let digit = |j: Option<&char>| j.is_some_and(|c| c.is_ascii_digit());
-            !(digit(i.checked_sub(1).and_then(|j| chars.get(j))) && digit(chars.get(i + 1)))
+            let digit_before = i > 0 && b[i - 1].is_ascii_digit();
+            let digit_after = b.get(i + 1).is_some_and(|c| c.is_ascii_digit());
+            !(digit_before && digit_after)
         }
         _ => false,
     })
@@ -224,42 +234,45 @@ pub fn join_lines(lines: &[String]) -> String {
 
 /// The role a single trimmed line has by its own shape; `None` for plain text.
 fn classify(t: &str) -> Option<Kind> {
-    if let Some(c) = IMAGE.captures(t) {
+    // Each pattern is tried only on lines that can hold it: most lines are long paragraphs, and
+    // the cheap tests keep the regexes off them.
+    let short = t.len() <= SHORT_LINE_BYTES;
+    if let Some(c) = t.starts_with("![").then(|| IMAGE.captures(t)).flatten() {
         let alt = c[1].trim();
         return Some(Kind::Image { src: c[2].to_string(), alt: (!alt.is_empty()).then(|| alt.to_string()) });
     }
-    if let Some(c) = BANNER.captures(t) {
+    if let Some(c) = t.contains(['|', '｜']).then(|| BANNER.captures(t)).flatten() {
         // A banner is a short label; a long line with a bar in it is text.
         if !has_clause_punctuation(t) && t.chars().count() <= 2 * MAX_HEADING_CHARS && c[1].trim().chars().count() >= 2 {
             return Some(Kind::Banner { text: t.trim_start_matches('#').trim().to_string() });
         }
     }
-    if let Some(c) = HEADING.captures(t) {
+    if let Some(c) = t.starts_with('#').then(|| HEADING.captures(t)).flatten() {
         let level = c[1].len() as u8;
         let text = c[2].trim().to_string();
         if !text.is_empty() {
             return Some(Kind::Heading { level, text });
         }
     }
-    if PROMO.is_match(t) && t.chars().count() <= MAX_PROMO_CHARS {
+    if short && PROMO.is_match(t) && t.chars().count() <= MAX_PROMO_CHARS {
         return Some(Kind::Promo { text: t.to_string() });
     }
-    if CREDIT.is_match(t) {
+    if short && CREDIT.is_match(t) {
         return Some(Kind::Credit { text: t.to_string() });
     }
-    if let Some(c) = BULLET.captures(t) {
+    if let Some(c) = t.starts_with(['■', '▪', '◆', '●']).then(|| BULLET.captures(t)).flatten() {
         return Some(Kind::Bullet { text: format!("■ {}", c[1].trim()) });
     }
-    if let Some(c) = AUTHOR_LINE.captures(t) {
+    if let Some(c) = (short && t.starts_with(['□', '◎', '○', '文'])).then(|| AUTHOR_LINE.captures(t)).flatten() {
         let who = c.get(1).or(c.get(2)).map_or("", |m| m.as_str());
         if is_heading_like(who) {
             return Some(Kind::Byline { text: t.to_string(), author: names_in(who) });
         }
     }
-    if staff_line(t) {
+    if short && staff_line(t) {
         return Some(Kind::Byline { text: t.to_string(), author: names_in(t) });
     }
-    if let Some(c) = AGENCY_DATELINE.captures(t) {
+    if let Some(c) = (short && starts_with_dateline(t)).then(|| AGENCY_DATELINE.captures(t)).flatten() {
         if c.get(0).is_some_and(|m| m.end() == t.len()) {
             return Some(Kind::Byline { text: c[1].to_string(), author: c.get(2).and_then(|m| names_in(m.as_str())) });
         }
@@ -281,11 +294,11 @@ pub fn units(lines: &[SourceLine<'_>]) -> Vec<Unit> {
             open = false;
             continue;
         }
-        let hard = HARD_BREAK.is_match(raw);
+        let hard = raw.ends_with("  ") || raw.ends_with('\\');
         let t = unmark_heading_mark(t.trim_end_matches('\\').trim_end());
         // A jump mark at the end of any line (`…全力突破。(下转2版)`, `■ …(下转2版)`): the line's
         // text, then the jump.
-        let (body, jump) = match JUMP_TAIL.captures(t) {
+        let (body, jump) = match t.ends_with([')', '）']).then(|| JUMP_TAIL.captures(t)).flatten() {
             Some(c) => (t[..c.get(0).map_or(t.len(), |m| m.start())].trim_end().trim_end_matches('#').trim_end(), page_number(&c[1])),
             None => (t, None),
         };
