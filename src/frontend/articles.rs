@@ -581,6 +581,10 @@ mod tests {
         let a = &arts("## 标题\n\n正文。\n\n![江景](a.jpg)\n\n江边的夜景。\n\n张某 摄").articles[0].0;
         assert_eq!(a.blocks[1], Block::Image { src: "a.jpg".into(), alt: Some("江景".into()), line: 5 });
         assert_eq!(a.blocks[2], Block::Caption { text: "江边的夜景。".into(), credit: Some("张某 摄".into()), line: 7 });
+        // A long paragraph after a photo is body text, not its caption.
+        let long = "正文接着写，".repeat(20);
+        let a = &arts(&format!("## 标题\n\n正文。\n\n![江景](a.jpg)\n\n{long}")).articles[0].0;
+        assert!(matches!(a.blocks[2], Block::Paragraph { .. }));
     }
 
     #[test]

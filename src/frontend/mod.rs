@@ -198,6 +198,26 @@ mod tests {
     }
 
     #[test]
+    fn more_pages_than_the_masthead_says_warns() {
+        let text = "# 嘉陵报\n2025年10月15日\n\n今日2版\n\n## 甲\n\n正文。\n\n第2版\n\n## 乙\n\n正文。";
+        assert!(parse(text).warnings.is_empty());
+        let issue = parse(&format!("{text}\n\n第3版\n\n## 丙\n\n正文。"));
+        assert_eq!(issue.warnings.len(), 1);
+        assert_eq!(issue.warnings[0].message, "the masthead says 2 pages, but the text holds 3");
+    }
+
+    #[test]
+    fn missing_images_warn_and_present_ones_do_not() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("here.jpg"), b"jpeg").unwrap();
+        let issue_path = dir.path().join("issue.txt");
+        std::fs::write(&issue_path, "## 标题\n\n正文。\n\n![](here.jpg)\n\n![](gone.jpg)\n\n![](https://example.com/x.jpg)\n").unwrap();
+        let issue = load(&issue_path).unwrap();
+        let msgs: Vec<_> = issue.warnings.iter().map(|w| (w.line, w.message.as_str())).collect();
+        assert_eq!(msgs, vec![(7, "image gone.jpg not found beside the issue")]);
+    }
+
+    #[test]
     fn running_head_against_masthead() {
         let text = "# 嘉陵报\n2025年10月15日 星期三\n\n## 标题\n\n正文。\n\n嘉陵报 2025年10月16日 星期四 第2版 综合\n\n## 乙\n\n正文。";
         let issue = parse(text);

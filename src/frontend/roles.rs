@@ -464,12 +464,14 @@ mod tests {
     #[test]
     fn bullets_are_their_own_paragraphs() {
         assert_eq!(kinds("■ 甲事。\n■ 乙事。"), vec![Kind::Bullet { text: "■ 甲事。".into() }, Kind::Bullet { text: "■ 乙事。".into() }]);
+        assert!(matches!(&kinds("甲事■乙事。")[0], Kind::Text { .. }));
     }
 
     #[test]
     fn images() {
         assert_eq!(kinds("![江景](images/a.jpg)"), vec![Kind::Image { src: "images/a.jpg".into(), alt: Some("江景".into()) }]);
         assert_eq!(kinds("![](b.png \"题\")"), vec![Kind::Image { src: "b.png".into(), alt: None }]);
+        assert!(matches!(&kinds("![未闭合的图(a.jpg)")[0], Kind::Text { .. }));
     }
 
     #[test]
