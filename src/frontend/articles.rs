@@ -113,13 +113,12 @@ pub fn build(units: &[Unit], section: Option<&str>, ear: bool) -> Built {
         let next = units.get(i + 1);
         let prev = i.checked_sub(1).map(|j| &units[j]);
         match &u.kind {
-            Kind::Heading { level, .. } if *level <= 2 => b.pending.push(u),
-            Kind::Banner { .. } => b.pending.push(u),
-            Kind::Heading { .. } => b.pending.push(u),
+            // Settled by what follows them (see `flush`).
+            Kind::Heading { .. } | Kind::Banner { .. } => b.pending.push(u),
             Kind::Text { .. } => {
                 let text = u.joined().unwrap_or_default();
                 let credit = match next.map(|n| &n.kind) {
-                    Some(Kind::Credit { text }) if text_can_caption(&text) => Some(text.clone()),
+                    Some(Kind::Credit { text: credit }) if text_can_caption(&text) => Some(credit.clone()),
                     _ => None,
                 };
                 let after_image = matches!(prev.map(|p| &p.kind), Some(Kind::Image { .. }));
