@@ -47,7 +47,7 @@ fn read(bytes: &[u8], shown: &str) -> Result<(Issue, bool), Error> {
     if let Some(json) = as_json(&decoded.text) {
         return json.map(|issue| (issue, false)).map_err(|reason| Error::input(shown, reason));
     }
-    let mut issue = parse(&decoded.text);
+    let mut issue = parse_normalized(&decoded.text);
     issue.encoding = Some(decoded.encoding.to_string());
     Ok((issue, true))
 }
@@ -71,8 +71,12 @@ fn as_json(text: &str) -> Option<Result<Issue, String>> {
 
 /// Parses an issue's decoded text. Never fails: what cannot be told is kept and warned about.
 pub fn parse(text: &str) -> Issue {
-    let text = decode::normalize(text);
-    let paged = pages::split_pages(&text);
+    parse_normalized(&decode::normalize(text))
+}
+
+/// [`parse`] on text [`decode::decode`] has already normalized.
+fn parse_normalized(text: &str) -> Issue {
+    let paged = pages::split_pages(text);
     let mut warnings = paged.warnings;
     let mut masthead = None;
     let mut pages_out = vec![];
