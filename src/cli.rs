@@ -11,12 +11,20 @@ use papertool::error::{exit, Error};
 use papertool::frontend;
 use papertool::model::{Block, Issue, Warning};
 use papertool::output::write_atomic;
-
+use papertool::pdf::edition;
+use papertool::pdf::layout::template::Template;
+use papertool::pdf::pdfx;
 
 const PARSE_EXAMPLES: &str = "Example:\n  papertool parse samples/jialing-2025-10-15.txt -o issue.json\n\n\
 Prints the model as JSON (schema papertool.issue/1); warnings go to stderr as FILE:LINE: warning: ….\n\
 ISSUE may be the model's JSON itself, or - for stdin.\n\n\
 Exit status: 0 done (warnings allowed), 1 cannot write the output, 2 unusable input.";
+
+const PDF_EXAMPLES: &str = "Example:\n  papertool pdf samples/jialing-2025-10-15.txt -o jialing.pdf\n\n\
+Writes the edition as the paper prints it: the masthead's page count (今日N版, 4 by default), each page\n\
+made up on the template's column grid. Without -o the PDF goes next to ISSUE with the extension .pdf.\n\
+Content that does not fit the pages is an error listing what is left over, and nothing is written.\n\n\
+Exit status: 0 done (warnings allowed), 1 failed (content does not fit, cannot write), 2 unusable input.";
 
 const CHECK_EXAMPLES: &str = "Example:\n  papertool check --strict samples/jialing-2025-10-15.txt\n\n\
 Prints the pages and, per article, its page, headline, kicker, subtitle, byline, paragraph count and\n\
@@ -39,7 +47,8 @@ Exit status: 0 done (warnings allowed), 1 failed or --strict saw warnings, 2 unu
         "Examples:\n",
         "  papertool parse issue.txt -o issue.json   the issue's model as JSON\n",
         "  papertool check --strict issue.txt        a summary and every warning\n",
-        "  papertool epub issue.txt                  the e-reader edition, issue.epub\n\n",
+        "  papertool epub issue.txt                  the e-reader edition, issue.epub\n",
+        "  papertool pdf issue.txt                   the broadsheet PDF, as issue.pdf\n\n",
         "Exit status: 0 done (warnings allowed), 1 failed or --strict saw warnings, 2 unusable input."
     )
 )]
@@ -87,6 +96,31 @@ enum Command {
         #[arg(long)]
         strict: bool,
     },
+    /// Write the broadsheet PDF edition.
+    #[command(after_help = PDF_EXAMPLES)]
+    Pdf {
+        /// The issue's text, its model's JSON, or - for stdin.
+        issue: PathBuf,
+        /// Where to write the PDF (- for stdout); default: ISSUE with the extension .pdf.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// A page template (TOML, or JSON by extension); default: the built-in 对开 broadsheet.
+        #[arg(long, value_name = "FILE")]
+        template: Option<PathBuf>,
+        /// Page count of the edition; default: the masthead's (今日N版), else 4.
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=64))]
+        pages: Option<u32>,
+        /// Folder holding the fonts; default: $PAPERTOOL_FONT_DIR, beside the binary, or the source tree's.
+        #[arg(long, value_name = "DIR")]
+        font_dir: Option<PathBuf>,
+    },
+    /// Check PDFs against PDF/X-1a:2001 and papertool's newsprint rules; exit 1 if one fails.
+    #[command(name = "pdfx-check", hide = true)]
+    PdfxCheck {
+        /// The PDF files to check.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
 }
 
 pub fn run() -> i32 {
@@ -97,6 +131,8 @@ pub fn run() -> i32 {
         Command::Epub { issue, output, no_embed_fonts, font_dir, strict } => {
             epub(&issue, output.as_deref(), !no_embed_fonts, font_dir, strict)
         }
+        Command::Pdf { issue, output, template, pages, font_dir } => pdf(&issue, output, template, pages, font_dir),
+        Command::PdfxCheck { files } => Ok(pdfx_check(&files)),
     };
     match result {
         Ok(code) => code,
@@ -113,6 +149,24 @@ fn parse(path: &Path, output: &Path) -> Result<i32, Error> {
     let mut json = serde_json::to_vec_pretty(&issue).map_err(|e| Error::failed(format!("cannot write the model as JSON: {e}")))?;
     json.push(b'\n');
     write_atomic(output, &json)?;
+    Ok(exit::OK)
+}
+
+fn pdf(path: &Path, output: Option<PathBuf>, template: Option<PathBuf>, pages: Option<u32>, font_dir: Option<PathBuf>) -> Result<i32, Error> {
+    let issue = frontend::load(path)?;
+    report_input(path, &issue);
+    let base = if path == Path::new("-") { Path::new(".") } else { path.parent().unwrap_or(Path::new(".")) };
+    let mut opts = edition::Options::new(base);
+    if let Some(t) = template {
+        opts.template = Template::load(&t)?;
+    }
+    opts.pages = pages;
+    opts.font_dir = font_dir;
+    let output = output.unwrap_or_else(|| if path == Path::new("-") { PathBuf::from("-") } else { path.with_extension("pdf") });
+    let (bytes, warnings) = edition::write(&issue, &opts)?;
+    let shown = frontend::decode::display_name(path);
+    let _ = write_warnings(&mut std::io::stderr().lock(), &shown, &warnings);
+    write_atomic(&output, &bytes)?;
     Ok(exit::OK)
 }
 
@@ -256,4 +310,37 @@ fn write_summary(w: &mut impl Write, shown: &str, issue: &Issue) -> std::io::Res
     }
     writeln!(w, "{} warnings", issue.warnings.len())?;
     Ok(())
+}
+
+/// One line per broken rule and per soft photo, the file first; a closing line per file.
+fn pdfx_check(files: &[PathBuf]) -> i32 {
+    let mut status = exit::OK;
+    for file in files {
+        let name = file.display();
+        let bytes = match std::fs::read(file) {
+            Ok(bytes) => bytes,
+            Err(e) => {
+                eprintln!("papertool: {name}: {e}");
+                status = status.max(exit::BAD_INPUT);
+                continue;
+            }
+        };
+        for image in pdfx::low_resolution_images(&bytes) {
+            eprintln!(
+                "{name}: warning: page {}: image /{} ({}×{} px) prints at {:.0} ppi, under {:.0}",
+                image.page, image.name, image.width_px, image.height_px, image.ppi, pdfx::MIN_PHOTO_PPI
+            );
+        }
+        let violations = pdfx::check(&bytes);
+        for violation in &violations {
+            println!("{name}: {violation}");
+        }
+        if violations.is_empty() {
+            println!("{name}: passes {} (output intent {})", pdfx::PDFX_CONFORMANCE, pdfx::OUTPUT_CONDITION_IDENTIFIER);
+        } else {
+            println!("{name}: {} PDF/X violations", violations.len());
+            status = status.max(exit::FAILED);
+        }
+    }
+    status
 }

@@ -14,3 +14,4 @@ pub mod fonts;
 pub mod frontend;
 pub mod model;
 pub mod output;
+pub mod pdf;

@@ -288,7 +288,8 @@ mod tests {
     #[test]
     fn every_label_form_is_a_marker() {
         for label in ["第2版", "第 2 版", "第二版", "第2版 综合", "第2版·综合", "## 第2版 | 综合", "<!-- page 2 -->", "<!-- PAGE: 2 -->"] {
-            let paged = split_pages(&format!("甲\n{label}\n乙"));
+            let text = format!("甲\n{label}\n乙");
+            let paged = split_pages(&text);
             assert_eq!(paged.pages.len(), 2, "{label}");
             assert_eq!(paged.pages[1].number, 2, "{label}");
         }
