@@ -34,6 +34,10 @@ const NARROW_LEAD_COST: f32 = 117.0 * 13.5 * 2.0;
 /// line or two at a column's foot, or a continuation of two lines, reads as a mistake).
 const MIN_SPLIT_UNITS: usize = 6;
 
+/// A part gets one more column it may take for every this many lines: about half a column of a
+/// broadsheet page.
+const LINES_PER_WIDE_COLUMN: usize = 50;
+
 /// Fewest lines a column of a block of more than the narrowest width should hold.
 const MIN_LINES_PER_COLUMN: usize = 6;
 
@@ -77,6 +81,9 @@ fn widths(t: &Template, story_lines: usize, head: HeadKind) -> std::ops::RangeIn
         _ if story_lines <= t.widths.brief_lines as usize => t.widths.brief,
         _ => t.widths.article,
     };
+    // A part longer than its widest block could hold on a page may take more of the page, so a
+    // long continuation does not leave the rest of its page empty.
+    let hi = hi.max((story_lines / LINES_PER_WIDE_COLUMN) as u32);
     lo..=hi.min(t.grid.columns)
 }
 
