@@ -57,7 +57,9 @@ pub fn punctuation(text: &str) -> String {
         }
         None
     };
-    let by_cjk = |i: usize| near(i, -1).is_some_and(is_cjk) || near(i, 1).is_some_and(is_cjk);
+    // A mark belongs to what precedes it (across spaces), or to Chinese right after it:
+    // `决定, 中国` and `AI,数字` are Chinese punctuation, `world! 然后` is not.
+    let by_cjk = |i: usize| near(i, -1).is_some_and(is_cjk) || chars.get(i + 1).copied().is_some_and(is_cjk);
     let mut out: Vec<char> = chars.clone();
     // Parentheses as pairs: both become full-width when the pair holds or touches Chinese.
     let mut stack = vec![];

@@ -129,6 +129,11 @@ pub fn lead_byline(text: &str) -> Option<LeadByline> {
     let c = LOCAL_DATELINE.captures(text).or_else(|| AGENCY_DATELINE.captures(text))?;
     let byline = c[1].to_string();
     let rest = text[c.get(0)?.end()..].to_string();
+    // A bare `本报讯` is a byline only when a space or the date follows it, not in `本报讯员…`.
+    let bare = c.get(2).is_none() && byline == "本报讯";
+    if bare && c[0].len() == byline.len() && !rest.starts_with(|ch: char| ch.is_ascii_digit()) {
+        return None;
+    }
     if rest.trim().is_empty() {
         return None; // a dateline alone on its line is a byline line, handled by `classify`
     }

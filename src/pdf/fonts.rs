@@ -64,6 +64,9 @@ pub struct LoadedFace {
     index: u32,
     units_per_em: f32,
     postscript_name: String,
+    /// Ink extents asked for so far: outlines (CFF charstrings) are costly to measure, and only
+    /// punctuation is asked, again and again.
+    ink_cache: Mutex<HashMap<u16, Option<(f32, f32)>>>,
 }
 
 impl LoadedFace {
@@ -82,7 +85,7 @@ impl LoadedFace {
             .find(|n| n.name_id == ttf_parser::name_id::POST_SCRIPT_NAME)
             .and_then(|n| n.to_string())
             .unwrap_or_else(|| label.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').collect());
-        Ok(LoadedFace { face, bytes, index, units_per_em, postscript_name })
+        Ok(LoadedFace { face, bytes, index, units_per_em, postscript_name, ink_cache: Mutex::new(HashMap::new()) })
     }
 
     /// The glyph for `ch`, if the face has one (glyph 0, .notdef, counts as none).
@@ -102,8 +105,11 @@ impl LoadedFace {
 
     /// Horizontal ink extent (left, right) of a glyph as fractions of the em, from its origin.
     pub fn ink_x_em(&self, gid: u16) -> Option<(f32, f32)> {
-        let bbox = self.face.glyph_bounding_box(ttf_parser::GlyphId(gid))?;
-        Some((f32::from(bbox.x_min) / self.units_per_em, f32::from(bbox.x_max) / self.units_per_em))
+        let mut cache = self.ink_cache.lock().unwrap_or_else(|e| e.into_inner());
+        *cache.entry(gid).or_insert_with(|| {
+            let bbox = self.face.glyph_bounding_box(ttf_parser::GlyphId(gid))?;
+            Some((f32::from(bbox.x_min) / self.units_per_em, f32::from(bbox.x_max) / self.units_per_em))
+        })
     }
 
     pub fn units_per_em(&self) -> f32 {

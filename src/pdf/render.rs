@@ -2,16 +2,14 @@
 //!
 //! Text is written as glyph ids (Identity-H CID fonts), each line placed with an absolute text
 //! matrix. Every glyph's displacement is set with the character spacing `Tc` so that the pen
-//! lands exactly on the next glyph's position: text extraction then sees each glyph's box end
-//! where the next begins — compressed punctuation does not "overlap" its neighbour, and
-//! `pdftotext -raw` gives back each line's source text. (`Tw` would do nothing: it applies to
-//! the single-byte space only, never to CID fonts.)
+//! lands exactly on the next glyph's position. (`Tw` would do nothing: it applies to the
+//! single-byte space only, never to CID fonts.)
 //!
 //! Fonts are subset here, before printpdf sees them (its own subsetter needs its text-layout
 //! feature): each face is cut down with `subsetter` to the glyphs the document uses, and
-//! ToUnicode maps each glyph to the text it stands for; a glyph that stands for different text
-//! in different places (the 〓 that marks a character no font has) carries its text in an
-//! `/ActualText` span. Afterwards the document is fixed in memory with lopdf: printpdf stamps
+//! ToUnicode maps each glyph to the text it stands for. Each line is also an `/ActualText`
+//! span holding its source text: extraction then neither reads the CJK–Latin glue and the
+//! justification as word spaces nor loses a character no font has (drawn as 〓). Afterwards the document is fixed in memory with lopdf: printpdf stamps
 //! random ids and the clock's time, writes no subset tag and an empty `GTS_PDFXVersion`; the
 //! output must be the same bytes for the same input.
 
@@ -45,6 +43,8 @@ pub struct DocMeta {
 const PRODUCER: &str = concat!("papertool ", env!("CARGO_PKG_VERSION"));
 /// Points per millimetre, for printpdf's page sizes.
 const PT_PER_MM: f32 = 72.0 / 25.4;
+/// The PDF version written (printpdf says 1.3, too old for what the file holds).
+const PDF_VERSION: &str = "1.6";
 /// printpdf's text matrix and widths are in thousandths of the em.
 const GLYPH_UNITS: f32 = 1000.0;
 
@@ -83,7 +83,7 @@ pub fn render(fonts: &FontSet, frames: &[Frame], meta: &DocMeta) -> Result<Vec<u
         .map(|frame| {
             let mut ops = Vec::new();
             for item in &frame.items {
-                item_ops(item, frame.height, &embedded, &usage, &images, &mut ops);
+                item_ops(item, frame.height, &embedded, &images, &mut ops);
             }
             PdfPage::new(Mm(frame.width / PT_PER_MM), Mm(frame.height / PT_PER_MM), ops)
         })
@@ -100,7 +100,8 @@ pub fn render(fonts: &FontSet, frames: &[Frame], meta: &DocMeta) -> Result<Vec<u
 
 /// Which glyphs of which face the document uses, and the text each stands for.
 struct GlyphUsage {
-    /// face → original glyph id → the text the glyph's ToUnicode entry gives (its first use).
+    /// face → original glyph id → the text the glyph's ToUnicode entry gives (its first use;
+    /// the 〓 standing for different missing characters maps to the first).
     glyphs: BTreeMap<FaceId, BTreeMap<u16, String>>,
 }
 
@@ -117,11 +118,6 @@ impl GlyphUsage {
             }
         }
         GlyphUsage { glyphs }
-    }
-
-    /// Whether this use of a glyph stands for other text than its ToUnicode entry says.
-    fn needs_actual_text(&self, face: FaceId, gid: u16, text: &str) -> bool {
-        self.glyphs.get(&face).and_then(|g| g.get(&gid)).is_some_and(|t| t != text)
     }
 }
 
@@ -187,13 +183,12 @@ fn item_ops(
     item: &Item,
     page_height: f32,
     embedded: &BTreeMap<FaceId, EmbeddedFace>,
-    usage: &GlyphUsage,
     images: &BTreeMap<String, (XObjectId, usize, usize)>,
     ops: &mut Vec<Op>,
 ) {
     match item {
         Item::Text { x, y_baseline, line, size, color } => {
-            text_ops(line, *x, page_height - y_baseline, *size, *color, embedded, usage, ops);
+            text_ops(line, *x, page_height - y_baseline, *size, *color, embedded, ops);
         }
         Item::Rule { from, to, width, color } => {
             ops.push(Op::SaveGraphicsState);
@@ -279,7 +274,6 @@ fn text_ops(
     size: f32,
     color: Color,
     embedded: &BTreeMap<FaceId, EmbeddedFace>,
-    usage: &GlyphUsage,
     ops: &mut Vec<Op>,
 ) {
     if line.glyphs.is_empty() {
@@ -287,6 +281,16 @@ fn text_ops(
     }
     ops.push(Op::StartTextSection);
     ops.push(Op::SetFillColor { col: cmyk(color) });
+    // The line's source text, for extraction and copying: without it a reader infers word
+    // spaces from the CJK–Latin glue and the justification, which are not in the text.
+    ops.push(Op::BeginMarkedContentWithProperties {
+        tag: "Span".into(),
+        properties: DictItem::Dict {
+            map: [("ActualText".to_string(), DictItem::String { data: utf16_text(&line.text()), literal: false })]
+                .into_iter()
+                .collect(),
+        },
+    });
     let mut current: Option<(FaceId, f32)> = None;
     let mut char_spacing = 0.0_f32;
     let mut run: Vec<Codepoint> = Vec::new();
@@ -318,25 +322,10 @@ fn text_ops(
             ops.push(Op::SetCharacterSpacing { multiplier: tc });
             char_spacing = tc;
         }
-        let actual = usage.needs_actual_text(glyph.face, glyph.gid, &glyph.text);
-        if actual {
-            flush(&mut run, ops);
-            ops.push(Op::BeginMarkedContentWithProperties {
-                tag: "Span".into(),
-                properties: DictItem::Dict {
-                    map: [("ActualText".to_string(), DictItem::String { data: utf16_text(&glyph.text), literal: false })]
-                        .into_iter()
-                        .collect(),
-                },
-            });
-        }
         run.push(Codepoint::with_cid(gid, 0.0, glyph.text.clone()));
-        if actual {
-            flush(&mut run, ops);
-            ops.push(Op::EndMarkedContentWithProperties);
-        }
     }
     flush(&mut run, ops);
+    ops.push(Op::EndMarkedContentWithProperties);
     if char_spacing != 0.0 {
         ops.push(Op::SetCharacterSpacing { multiplier: 0.0 });
     }
@@ -369,6 +358,8 @@ fn fill_info(doc: &mut PdfDocument, meta: &DocMeta) {
 
 /// Fixes in memory what printpdf writes loosely; see the module doc.
 fn fix_document(pdf: &mut lopdf::Document, fonts: &FontSet, frames: &[Frame], usage: &GlyphUsage, meta: &DocMeta) {
+    // ActualText spans are PDF 1.5; 1.6 is what PDF/X-4 builds on.
+    pdf.version = PDF_VERSION.to_string();
     fix_info(pdf, meta);
     fix_fonts(pdf, fonts, usage);
     // Page boxes as [llx lly urx ury] (printpdf writes [x y w h], right only at the origin).
@@ -477,4 +468,87 @@ fn finish(mut pdf: lopdf::Document) -> Result<Vec<u8>> {
     let mut bytes = Vec::new();
     pdf.save_to(&mut bytes).map_err(|e| Error::failed(format!("cannot write the PDF: {e}")))?;
     Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pdf::text::{set, shape::tests::fonts, Style};
+
+    fn frames() -> Vec<Frame> {
+        let body = set(fonts(), "江边的老码头清晨五点就热闹起来，挑夫和摊贩挤在石阶上。", &Style::body(9.0), 117.0, 1);
+        let mut frame = Frame::new(300.0, 400.0);
+        for line in body.lines {
+            let y_baseline = 20.0 + line.baseline;
+            frame.items.push(Item::Text { x: 20.0, y_baseline, line, size: 9.0, color: Color::BLACK });
+        }
+        frame.items.push(Item::Rule { from: (20.0, 10.0), to: (137.0, 10.0), width: 0.5, color: Color::BLACK });
+        frame.items.push(Item::Rect { x: 10.0, y: 10.0, w: 50.0, h: 20.0, stroke: None, fill: Some(Color::cmyk(0.0, 1.0, 1.0, 0.0)) });
+        vec![frame]
+    }
+
+    fn load(pdf: &[u8]) -> lopdf::Document {
+        lopdf::Document::load_mem(pdf).expect("a PDF lopdf can read")
+    }
+
+    #[test]
+    fn the_same_frames_give_the_same_bytes() {
+        let meta = DocMeta { title: "样张".into(), ..DocMeta::default() };
+        assert_eq!(render(fonts(), &frames(), &meta).unwrap(), render(fonts(), &frames(), &meta).unwrap());
+    }
+
+    #[test]
+    fn fonts_carry_a_subset_tag_and_a_bounding_box() {
+        let doc = load(&render(fonts(), &frames(), &DocMeta::default()).unwrap());
+        let mut names = Vec::new();
+        for object in doc.objects.values() {
+            let Ok(dict) = object.as_dict() else { continue };
+            if dict.get(b"Type").and_then(Object::as_name).ok() == Some(b"FontDescriptor".as_slice()) {
+                let name = String::from_utf8(dict.get(b"FontName").unwrap().as_name().unwrap().to_vec()).unwrap();
+                let bbox = dict.get(b"FontBBox").unwrap().as_array().unwrap();
+                assert!(bbox.iter().any(|v| v.as_i64().unwrap_or(0) != 0), "{name}: empty FontBBox");
+                names.push(name);
+            }
+        }
+        assert_eq!(names.len(), 1, "one face used: {names:?}");
+        let (tag, rest) = names[0].split_once('+').unwrap();
+        assert!(tag.len() == 6 && tag.chars().all(|c| c.is_ascii_uppercase()), "{tag}");
+        assert_eq!(rest, "NotoSerifCJKsc-Regular");
+    }
+
+    #[test]
+    fn dates_come_from_the_issue_or_not_at_all() {
+        let info = |meta: &DocMeta| {
+            let doc = load(&render(fonts(), &frames(), meta).unwrap());
+            let id = doc.trailer.get(b"Info").unwrap().as_reference().unwrap();
+            doc.get_dictionary(id).unwrap().clone()
+        };
+        let undated = info(&DocMeta::default());
+        assert!(undated.get(b"CreationDate").is_err());
+        assert!(undated.get(b"GTS_PDFXVersion").is_err(), "no empty PDF/X claim");
+        let dated = info(&DocMeta { date: Some("2025-10-15".into()), ..DocMeta::default() });
+        assert_eq!(dated.get(b"CreationDate").unwrap().as_str().unwrap(), b"D:20251015000000Z");
+    }
+
+    #[test]
+    fn page_boxes_are_the_frame() {
+        let doc = load(&render(fonts(), &frames(), &DocMeta::default()).unwrap());
+        let page = doc.get_pages().into_values().next().unwrap();
+        let page = doc.get_dictionary(page).unwrap();
+        for key in [b"MediaBox".as_slice(), b"TrimBox"] {
+            let b: Vec<f32> = page.get(key).unwrap().as_array().unwrap().iter().map(|v| v.as_float().unwrap()).collect();
+            assert_eq!(b, [0.0, 0.0, 300.0, 400.0]);
+        }
+    }
+
+    #[test]
+    fn content_is_cmyk_and_lines_carry_their_text() {
+        let doc = load(&render(fonts(), &frames(), &DocMeta::default()).unwrap());
+        let page = doc.get_pages().into_values().next().unwrap();
+        let content = String::from_utf8_lossy(&doc.get_page_content(page)).to_string();
+        assert!(content.contains(" k") && content.contains(" K"), "CMYK fill and stroke");
+        assert!(!content.contains(" rg") && !content.contains(" RG"), "never RGB");
+        assert!(content.contains("/ActualText"));
+        assert!(content.contains(" Tc"));
+    }
 }

@@ -1,6 +1,6 @@
-//! The engine's test page: every line of an issue's text set as body paragraphs (headings in
-//! the headline face) into 8 columns of 13 characters at 9 pt, flowed column by column over
-//! as many broadsheet pages as it takes. Shared by `examples/testpage.rs` (to look at) and
+//! The engine's test page: all of an issue's text, as the front end reads it (body in the
+//! serif, display lines in the sans, credits and captions in Kai), set into 8 columns of 13
+//! characters at 9 pt and flowed column by column over as many broadsheet pages as it takes. Shared by `examples/testpage.rs` (to look at) and
 //! `tests/testpage.rs` (to check with qa.py).
 
 use papertool::fonts::Face;
@@ -27,35 +27,94 @@ pub fn seed_path() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/seed/000_f05fcb516d19c53a.txt")
 }
 
-/// The paragraphs of a plain-text issue: each non-empty line, with its line number; Markdown
-/// heading marks taken off (they are the OCR's, not the paper's) and headings flagged.
-pub fn paragraphs(text: &str) -> Vec<(u32, bool, String)> {
-    text.lines()
-        .enumerate()
-        .filter_map(|(i, line)| {
-            let line = line.trim();
-            if line.is_empty() {
-                return None;
+/// What a run of the test page is set as.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Kind {
+    Body,
+    Heading,
+    Caption,
+    Verse,
+    Jump,
+}
+
+/// Every piece of text of the issue, as the front end reads it, in reading order: the
+/// masthead's fields, then each article's display lines, body blocks and jump line.
+pub fn paragraphs(text: &str) -> Vec<(u32, Kind, String)> {
+    let issue = papertool::frontend::parse(text);
+    let mut out = Vec::new();
+    let m = &issue.masthead;
+    let mut masthead: Vec<String> = [&m.paper, &m.date.as_deref().map(chinese_date), &m.weekday, &m.lunar_date, &m.permit, &m.frequency, &m.publisher]
+        .into_iter()
+        .flatten()
+        .cloned()
+        .collect();
+    masthead.extend(m.issue_number.map(|n| format!("第{n}期")));
+    masthead.extend(m.total_issue_number.map(|n| format!("（总第{n}期）")));
+    masthead.push(format!("今日{}版", m.page_count));
+    masthead.extend(m.contacts.iter().cloned());
+    out.extend(masthead.into_iter().map(|t| (1, Kind::Heading, t)));
+    for page in &issue.pages {
+        for a in &page.articles {
+            let line = a.lines[0];
+            for display in [&a.banner, &a.kicker, &a.headline, &a.subtitle].into_iter().flatten() {
+                out.push((line, Kind::Heading, display.clone()));
             }
-            let heading = line.starts_with('#');
-            let line = line.trim_start_matches('#').trim();
-            (!line.is_empty()).then(|| (i as u32 + 1, heading, line.to_string()))
-        })
-        .collect()
+            for credit in [&a.byline, &a.author].into_iter().flatten() {
+                out.push((line, Kind::Caption, credit.clone()));
+            }
+            for block in &a.blocks {
+                use papertool::model::Block;
+                match block {
+                    Block::Paragraph { text, line } => out.push((*line, Kind::Body, text.clone())),
+                    Block::Crosshead { text, line } => out.push((*line, Kind::Heading, text.clone())),
+                    Block::Promo { text, line } => out.push((*line, Kind::Caption, text.clone())),
+                    Block::Caption { text, credit, line } => {
+                        let credit = credit.as_deref().map(|c| format!(" {c}")).unwrap_or_default();
+                        out.push((*line, Kind::Caption, format!("{text}{credit}")));
+                    }
+                    Block::Verse { lines, line } => out.push((*line, Kind::Verse, lines.join("\n"))),
+                    Block::Image { alt, line, .. } => out.extend(alt.clone().map(|alt| (*line, Kind::Caption, alt))),
+                }
+            }
+            if let Some(page) = a.jump_to {
+                out.push((a.lines[1], Kind::Jump, format!("（下转第{page}版）")));
+            }
+        }
+    }
+    out
+}
+
+/// `2025-09-01` → `2025年9月1日`, as the masthead prints it.
+fn chinese_date(iso: &str) -> String {
+    let parts: Vec<u32> = iso.split('-').filter_map(|p| p.parse().ok()).collect();
+    match parts[..] {
+        [y, m, d] => format!("{y}年{m}月{d}日"),
+        _ => iso.to_string(),
+    }
 }
 
 /// Sets `text` as the test page.
 pub fn build(fonts: &FontSet, text: &str) -> (Vec<Frame>, Vec<Warning>) {
     let width = COLUMN_CHARS * SIZE;
     let body = Style::body(SIZE);
+    // Everything on the column grid: one leading for all.
     let heading = Style { leading: body.leading, ..Style::headline(Face::SansBold, SIZE, Align::Left) };
+    let caption = Style::caption(SIZE);
+    let verse = Style::verse(SIZE);
+    let jump = Style::jump_line(Face::SerifRegular, SIZE);
     let (left, top, bottom) = (MARGIN, MARGIN, PAGE_HEIGHT - MARGIN);
 
     let mut frames = vec![Frame::new(PAGE_WIDTH, PAGE_HEIGHT)];
     let mut warnings = Vec::new();
     let (mut column, mut y) = (0, top);
-    for (line_no, is_heading, paragraph) in paragraphs(text) {
-        let style = if is_heading { &heading } else { &body };
+    for (line_no, kind, paragraph) in paragraphs(text) {
+        let style = match kind {
+            Kind::Body => &body,
+            Kind::Heading => &heading,
+            Kind::Caption => &caption,
+            Kind::Verse => &verse,
+            Kind::Jump => &jump,
+        };
         let set = text::set(fonts, &paragraph, style, width, line_no);
         warnings.extend(set.warnings);
         for (k, line) in set.lines.into_iter().enumerate() {

@@ -87,6 +87,11 @@ fn takes_glue(unit: &Unit) -> bool {
     unit.class == Class::Latin && (unit.ch.is_alphanumeric() || "%‰°#&@+=*$€£¥".contains(unit.ch))
 }
 
+/// The CJK side of the glue: Han and kana, not full-width symbols (no gap in 25℃).
+fn is_han_like(unit: &Unit) -> bool {
+    unit.class == Class::Ideograph && unit.ch.is_alphabetic()
+}
+
 fn is_word_char(unit: &Unit) -> bool {
     unit.class == Class::Latin
 }
@@ -165,7 +170,7 @@ fn natural(units: &[Unit], ctx: &LineContext) -> Natural {
 
     for i in first..last.saturating_sub(1) {
         let (a, b) = (&units[i], &units[i + 1]);
-        let cjk_latin = (a.class == Class::Ideograph && takes_glue(b)) || (takes_glue(a) && b.class == Class::Ideograph);
+        let cjk_latin = (is_han_like(a) && takes_glue(b)) || (takes_glue(a) && is_han_like(b));
         gaps[i] = if cjk_latin {
             GapKind::Glue
         } else if (a.class == Class::Dash && b.class == Class::Dash)
@@ -393,8 +398,11 @@ mod tests {
         let m = measure(&u, &ctx(PunctMode::Quanjiao));
         assert!((m.natural - (20.0 + abc + 2.0 * 2.5)).abs() < 0.01, "{m:?}");
         assert_eq!(u.len(), 5, "no space unit is inserted");
-        // no glue between Latin letters or between Han characters
+        // no glue between Latin letters or between Han characters, nor before a unit sign
         assert_eq!(natural_width("甲乙", PunctMode::Quanjiao), 20.0);
+        let u = units("25℃");
+        let digits: f32 = u[..2].iter().map(|u| u.width).sum();
+        assert!((measure(&u, &ctx(PunctMode::Quanjiao)).natural - digits - 10.0).abs() < 0.01);
     }
 
     #[test]

@@ -60,3 +60,122 @@ fn empty_line(style: &Style) -> Line {
     line.width = 0.0;
     line
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fonts::Face;
+    use crate::pdf::text::shape::tests::fonts;
+    use crate::pdf::text::{PunctMode, Style};
+
+    const SIZE: f32 = 10.0;
+    const WIDTH: f32 = 13.0 * SIZE;
+
+    /// Invented text, long enough for several lines.
+    const TEXT: &str = "江边的老码头清晨五点就热闹起来，挑夫、摊贩和赶早班轮渡的人挤在石阶上。码头管理处说，今年秋天将完成栈桥加固，新增两处候船亭，并在夜间开放观景平台。";
+
+    fn first_ink_start(line: &Line) -> f32 {
+        line.glyphs[0].x
+    }
+
+    #[test]
+    fn body_lines_are_flush_and_the_first_is_indented_two_ems() {
+        let set = set(fonts(), TEXT, &Style::body(SIZE), WIDTH, 1);
+        assert!(set.lines.len() >= 3);
+        assert!((first_ink_start(&set.lines[0]) - 2.0 * SIZE).abs() < 0.01);
+        assert!(first_ink_start(&set.lines[1]).abs() < 0.01);
+        let last = set.lines.len() - 1;
+        for line in &set.lines[..last] {
+            assert!((line.width - WIDTH).abs() < 0.02, "{:?} is {} wide", line.text(), line.width);
+        }
+        assert!(set.lines[last].width <= WIDTH + 0.01);
+        assert_eq!(set.lines.iter().map(Line::text).collect::<String>(), TEXT, "nothing lost, nothing added");
+    }
+
+    #[test]
+    fn glyphs_advance_to_the_next_glyph() {
+        let set = set(fonts(), TEXT, &Style::body(SIZE), WIDTH, 1);
+        for line in &set.lines {
+            for pair in line.glyphs.windows(2) {
+                assert!((pair[0].x + pair[0].advance - pair[1].x).abs() < 1e-3);
+                assert!(pair[0].advance > 0.0, "origins strictly increase");
+            }
+        }
+    }
+
+    #[test]
+    fn lines_report_their_height_and_baselines() {
+        let style = Style::body(SIZE);
+        let set = set(fonts(), TEXT, &style, WIDTH, 1);
+        assert!((set.height - set.lines.len() as f32 * style.leading).abs() < 0.01);
+        for pair in set.lines.windows(2) {
+            assert!((pair[1].baseline - pair[0].baseline - style.leading).abs() < 0.01);
+        }
+        assert!(set.lines[0].baseline > set.lines[0].ascent);
+    }
+
+    #[test]
+    fn no_line_of_a_paragraph_ends_with_a_single_character() {
+        // 13 + 1 characters: greedy breaking would leave 戊 alone on the last line.
+        let text = "甲乙丙丁戊己庚辛壬癸子丑寅卯";
+        let style = Style { first_indent_em: 0.0, ..Style::body(SIZE) };
+        let set = set(fonts(), text, &style, WIDTH, 1);
+        assert_eq!(set.lines.len(), 2);
+        assert_eq!(set.lines[1].text().chars().count(), 2);
+        assert!((set.lines[0].width - WIDTH).abs() < 0.02, "the line above is still flush");
+    }
+
+    #[test]
+    fn verse_keeps_its_lines_and_hangs_turnovers() {
+        let text = "山城的雾是一封没有寄出的长信写满了整条江\n灯亮了";
+        let set = set(fonts(), text, &Style::verse(SIZE), 8.0 * SIZE, 1);
+        let texts: Vec<String> = set.lines.iter().map(Line::text).collect();
+        assert_eq!(texts.last().map(String::as_str), Some("灯亮了"), "{texts:?}");
+        assert!(set.lines.len() >= 3);
+        assert!(first_ink_start(&set.lines[0]).abs() < 0.01);
+        assert!((first_ink_start(&set.lines[1]) - 2.0 * SIZE).abs() < 0.01, "a turnover hangs two ems in");
+        assert!(first_ink_start(&set.lines[set.lines.len() - 1]).abs() < 0.01, "a new verse line starts flush");
+        assert!(set.lines[0].width < 8.0 * SIZE - 0.5 || set.lines[0].glyphs.len() == 8, "verse is not justified");
+    }
+
+    #[test]
+    fn a_jump_line_is_right_aligned_and_a_headline_centred() {
+        let jump = set(fonts(), "（下转第三版）", &Style::jump_line(Face::SerifRegular, SIZE), WIDTH, 1);
+        assert_eq!(jump.lines.len(), 1);
+        assert!((jump.lines[0].width - WIDTH).abs() < 0.01);
+        let head = set(fonts(), "老码头新栈桥", &Style::headline(Face::SansBold, SIZE, Align::Center), WIDTH, 1);
+        let line = &head.lines[0];
+        let left = line.glyphs[0].x;
+        assert!((left - (WIDTH - line.width + left) / 2.0).abs() < 0.6, "centred: starts at {left}, ends at {}", line.width);
+    }
+
+    #[test]
+    fn kaiming_is_an_option_of_the_style() {
+        let text = "甲，乙，丙，丁";
+        let quanjiao = set(fonts(), text, &Style { align: Align::Left, first_indent_em: 0.0, ..Style::body(SIZE) }, WIDTH, 1);
+        let kaiming = set(
+            fonts(),
+            text,
+            &Style { align: Align::Left, first_indent_em: 0.0, punctuation: PunctMode::Kaiming, ..Style::body(SIZE) },
+            WIDTH,
+            1,
+        );
+        assert!((quanjiao.lines[0].width - 7.0 * SIZE).abs() < 0.01);
+        assert!((kaiming.lines[0].width - 5.5 * SIZE).abs() < 0.01);
+    }
+
+    #[test]
+    fn letter_spacing_tracks_every_character() {
+        let style = Style { letter_spacing_em: 0.5, ..Style::headline(Face::SansBold, SIZE, Align::Left) };
+        let set = set(fonts(), "江城", &style, WIDTH, 1);
+        assert!((set.lines[0].glyphs[1].x - set.lines[0].glyphs[0].x - 1.5 * SIZE).abs() < 0.01);
+    }
+
+    #[test]
+    fn a_missing_character_is_reported_with_its_line_and_kept() {
+        let set = set(fonts(), "江\u{0378}城", &Style::body(SIZE), WIDTH, 77);
+        assert_eq!(set.warnings.len(), 1);
+        assert_eq!(set.warnings[0].line, 77);
+        assert_eq!(set.lines[0].text(), "江\u{0378}城");
+    }
+}

@@ -154,7 +154,6 @@ pub fn shape(fonts: &FontSet, text: &str, style: &Style, source_line: u32) -> Sh
         };
         let face = fonts.face(face_id);
         let advance = face.advance_em(gid);
-        let (ink_left, ink_right) = face.ink_x_em(gid).unwrap_or((0.0, advance));
         let class = match ch_class {
             _ if missing => Class::Ideograph,
             Some(class) => class,
@@ -176,24 +175,30 @@ pub fn shape(fonts: &FontSet, text: &str, style: &Style, source_line: u32) -> Sh
             missing,
         };
         let half = 0.5;
+        // Only marks are placed by their ink; measuring an outline is not free.
+        let ink = || face.ink_x_em(gid).unwrap_or((0.0, advance));
         match class {
             Class::Ideograph => unit.offset = (1.0 - advance).max(0.0) / 2.0 * em,
             Class::Opening => {
+                let (ink_left, _) = ink();
                 unit.offset = (1.0 - advance) * em;
                 if (1.0 - advance) + ink_left >= half - HALF_EM_TOLERANCE {
                     unit.blank_left = half * em;
                 }
             }
             Class::Closing | Class::Pause | Class::Stop => {
+                let (_, ink_right) = ink();
                 if ink_right <= half + HALF_EM_TOLERANCE {
                     unit.blank_right = half * em;
                 }
             }
             Class::Middle => {
+                let (ink_left, ink_right) = ink();
                 unit.width = half * em;
                 unit.offset = (half / 2.0 - (ink_left + ink_right) / 2.0) * em;
             }
             Class::Dash => {
+                let (ink_left, ink_right) = ink();
                 let ink = ink_right - ink_left;
                 if ink > 0.0 && ink < 1.0 {
                     unit.scale_x = 1.0 / ink;
