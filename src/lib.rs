@@ -4,12 +4,14 @@
 //! The pipeline, one module each:
 //! - [`model`]: the issue as data (masthead, pages, articles, blocks), serde, `papertool.issue/1`;
 //! - [`frontend`]: decode → pages → line roles → articles → repairs, text in, [`model::Issue`] out;
-//! - `epub`: the reflowable e-reader edition, reading only the model;
+//! - [`epub`]: the reflowable e-reader edition, reading only the model;
 //! - `pdf`: fonts, the Chinese text engine, page layout and rendering, reading only the model;
 //! - [`output`]: atomic writes shared by the writers; [`error`]: messages and exit codes.
 
+pub mod epub;
 pub mod error;
 pub mod fonts;
 pub mod frontend;
 pub mod model;
 pub mod output;
+pub mod pdf;

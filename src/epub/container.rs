@@ -1,0 +1,89 @@
+//! The EPUB container: the OCF zip that holds the book's files.
+//!
+//! Last stage of the EPUB writer. The rules are the OCF spec's — `mimetype` first, stored, with
+//! no extra field — and ours for reproducibility: entries in the order given, every timestamp the
+//! book's modification time, no permissions or extra fields that vary with the machine, so the same
+//! issue gives the same bytes.
+
+use std::io::{Cursor, Write};
+
+use zip::write::SimpleFileOptions;
+use zip::{CompressionMethod, DateTime, ZipWriter};
+
+use crate::error::{Error, Result};
+
+use super::metadata::Timestamp;
+
+/// The first entry of every EPUB, stored, so a reader can identify the file by its first bytes.
+const MIMETYPE: &[u8] = b"application/epub+zip";
+
+/// Deflate level for text: 6 (zlib's default) gains 1–2 % over the fast levels on XHTML and
+/// costs about a millisecond for a whole issue.
+const DEFLATE_LEVEL: i64 = 6;
+
+/// Unix permissions recorded for every entry: readable by all, like any file a reader unpacks.
+const PERMISSIONS: u32 = 0o644;
+
+/// One file of the book.
+pub struct Entry {
+    /// Path inside the container: `EPUB/page-01.xhtml`.
+    pub path: String,
+    pub bytes: Vec<u8>,
+    /// False for what is compressed already (JPEG, PNG): deflate would only cost time.
+    pub deflate: bool,
+}
+
+/// Zips `entries` after the `mimetype`, all stamped `time`.
+pub fn zip(entries: &[Entry], time: Timestamp) -> Result<Vec<u8>> {
+    let fail = |e: zip::result::ZipError| Error::failed(format!("cannot write the EPUB container: {e}"));
+    let stamp = dos_time(time);
+    let stored = SimpleFileOptions::default()
+        .compression_method(CompressionMethod::Stored)
+        .last_modified_time(stamp)
+        .unix_permissions(PERMISSIONS);
+    let deflated = stored
+        .compression_method(CompressionMethod::Deflated)
+        .compression_level(Some(DEFLATE_LEVEL));
+    let mut zip = ZipWriter::new(Cursor::new(Vec::with_capacity(entries.iter().map(|e| e.bytes.len()).sum())));
+    zip.start_file("mimetype", stored).map_err(fail)?;
+    zip.write_all(MIMETYPE).map_err(|e| fail(e.into()))?;
+    for entry in entries {
+        zip.start_file(entry.path.as_str(), if entry.deflate { deflated } else { stored }).map_err(fail)?;
+        zip.write_all(&entry.bytes).map_err(|e| fail(e.into()))?;
+    }
+    Ok(zip.finish().map_err(fail)?.into_inner())
+}
+
+/// The zip format's MS-DOS time covers 1980–2107; a book dated outside it gets the nearest end.
+fn dos_time(t: Timestamp) -> DateTime {
+    let clamp = |t: Timestamp| -> Option<DateTime> {
+        if t.year < 1980 {
+            return None;
+        }
+        let year = u16::try_from(t.year.min(2107)).ok()?;
+        DateTime::from_date_and_time(year, t.month as u8, t.day as u8, t.hour as u8, t.minute as u8, t.second as u8).ok()
+    };
+    clamp(t).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mimetype_first_and_stored_and_bytes_repeat() {
+        let t = Timestamp::from_iso_date("2025-09-01").unwrap();
+        let entries = vec![Entry { path: "EPUB/a.xhtml".into(), bytes: "正文".repeat(100).into_bytes(), deflate: true }];
+        let a = zip(&entries, t).unwrap();
+        assert_eq!(a, zip(&entries, t).unwrap());
+        // Local header of the first entry: name at 30, data right after it, uncompressed.
+        assert_eq!(&a[30..38], b"mimetype");
+        assert_eq!(&a[38..38 + MIMETYPE.len()], MIMETYPE);
+        assert_eq!(u16::from_le_bytes([a[8], a[9]]), 0, "mimetype is stored");
+        assert_eq!(u16::from_le_bytes([a[28], a[29]]), 0, "mimetype has no extra field");
+        let mut archive = zip::ZipArchive::new(Cursor::new(a)).unwrap();
+        let f = archive.by_name("EPUB/a.xhtml").unwrap();
+        assert_eq!(f.compression(), CompressionMethod::Deflated);
+        assert_eq!(f.last_modified().unwrap().year(), 2025);
+    }
+}

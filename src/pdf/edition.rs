@@ -1,0 +1,176 @@
+//! The broadsheet edition, whole: an issue in, the PDF's bytes and the warnings out.
+//!
+//! Entry point of the PDF pipeline, wiring its stages: the faces ([`crate::pdf::fonts`]), the text
+//! engine ([`crate::pdf::text`]) as the layout's [`Measure`], the layout ([`crate::pdf::layout`]),
+//! the renderer ([`crate::pdf::render`]), then the outline and the document language
+//! ([`crate::pdf::outline`]).
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::error::{Error, Result};
+use crate::fonts::FontDir;
+use crate::model::{Issue, Warning};
+use crate::pdf::fonts::FontSet;
+use crate::pdf::frame::{Color, Frame, Item, LinkTarget, Picture};
+use crate::pdf::layout::blocks::Setter;
+use crate::pdf::layout::jumps::lay_out;
+use crate::pdf::layout::template::{Alignment, Cmyk, Role, Template};
+use crate::pdf::layout::{Edition, Mark, Measure, SetLine};
+use crate::pdf::outline::{self, Chapter};
+use crate::pdf::render::{render, DocMeta};
+use crate::pdf::text::{self, Align, Line, PunctMode, Style};
+
+/// How to make the edition.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub template: Template,
+    /// Page count; `None` takes the masthead's (`今日4版`).
+    pub pages: Option<u32>,
+    pub font_dir: Option<PathBuf>,
+    /// The folder photos' paths are relative to: the issue file's.
+    pub base: PathBuf,
+}
+
+impl Options {
+    pub fn new(base: &Path) -> Options {
+        Options { template: Template::broadsheet(), pages: None, font_dir: None, base: base.to_path_buf() }
+    }
+}
+
+/// The text engine as the layout sees it; keeps the engine's warnings.
+struct Engine<'a> {
+    fonts: &'a FontSet,
+    warnings: RefCell<Vec<Warning>>,
+}
+
+fn style(role: &Role) -> Style {
+    Style {
+        face: role.face.face(),
+        size: role.size.pt(),
+        leading: role.line_pitch(),
+        align: match role.align {
+            Alignment::Justify => Align::Justify,
+            Alignment::Left => Align::Left,
+            Alignment::Center => Align::Center,
+            Alignment::Right => Align::Right,
+        },
+        first_indent_em: role.indent,
+        hanging_indent_em: role.hanging,
+        letter_spacing_em: role.tracking,
+        punctuation: PunctMode::Quanjiao,
+    }
+}
+
+impl Measure for Engine<'_> {
+    type Line = Line;
+    fn set(&self, text: &str, role: &Role, width: f32, source_line: u32) -> Vec<SetLine<Line>> {
+        let set = text::set(self.fonts, text, &style(role), width, source_line);
+        self.warnings.borrow_mut().extend(set.warnings);
+        // The engine places alignment and indents in the glyphs' own x.
+        set.lines.into_iter().map(|l| SetLine { width: l.width, x: 0.0, line: l }).collect()
+    }
+}
+
+fn color(c: Cmyk) -> Color {
+    let [cy, m, y, k] = c.0;
+    Color::cmyk(cy / 100.0, m / 100.0, y / 100.0, k / 100.0)
+}
+
+/// Makes the edition: the PDF's bytes and what was noticed on the way. Nothing is returned when
+/// the content does not fit the pages.
+pub fn write(issue: &Issue, opts: &Options) -> Result<(Vec<u8>, Vec<Warning>)> {
+    let fonts = FontSet::load(&FontDir::locate(opts.font_dir.as_deref())?)?;
+    let engine = Engine { fonts: &fonts, warnings: RefCell::new(Vec::new()) };
+    let setter = Setter::new(&engine, &opts.template);
+    let page_count = opts.pages.unwrap_or(issue.masthead.page_count).max(1);
+    let mut warnings = Vec::new();
+    let edition = lay_out(&setter, issue, &opts.base, page_count, &mut warnings)?;
+    warnings.extend(engine.warnings.into_inner());
+    let frames = frames(&edition)?;
+    let pdf = render(&fonts, &frames, &meta(issue))?;
+    let chapters: Vec<Vec<Chapter>> = edition
+        .pages
+        .iter()
+        .map(|p| p.outline.iter().map(|o| Chapter { title: o.title.clone(), y: o.y }).collect())
+        .collect();
+    let titles: Vec<String> = edition
+        .pages
+        .iter()
+        .map(|p| match &p.section {
+            Some(s) => format!("第{}版　{s}", p.number),
+            None => format!("第{}版", p.number),
+        })
+        .collect();
+    let links: Vec<Vec<(usize, f32)>> = edition
+        .pages
+        .iter()
+        .map(|p| p.marks.iter().filter_map(|m| if let Mark::Link { to, .. } = m { Some((to.page, to.y)) } else { None }).collect())
+        .collect();
+    let pdf = outline::finish(&pdf, &titles, &chapters, &links, edition.height)?;
+    warnings.sort_by_key(|w| w.line);
+    warnings.dedup();
+    Ok((pdf, warnings))
+}
+
+/// The Info dictionary: the paper and date as title, the publisher as author.
+fn meta(issue: &Issue) -> DocMeta {
+    let m = &issue.masthead;
+    let date = m.date.as_deref().map(crate::pdf::layout::masthead::chinese_date);
+    let title = [m.paper.clone(), date].into_iter().flatten().collect::<Vec<_>>().join(" ");
+    let numbers = [m.issue_number.map(|n| format!("第{n}期")), m.total_issue_number.map(|n| format!("总第{n}期"))]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let headlines: Vec<String> = issue.articles().filter_map(|(_, a)| a.headline.clone()).take(3).collect();
+    DocMeta {
+        title: if title.is_empty() { "papertool edition".into() } else { title },
+        author: m.publisher.clone().or_else(|| m.paper.clone()).unwrap_or_default(),
+        subject: [numbers, headlines.join("；")].into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" — "),
+        keywords: issue.pages.iter().filter_map(|p| p.section.clone()).collect(),
+        date: m.date.clone(),
+    }
+}
+
+/// The layout's marks as the renderer's frames; photos read once each.
+fn frames(edition: &Edition<Line>) -> Result<Vec<Frame>> {
+    let mut pictures: HashMap<PathBuf, Arc<Picture>> = HashMap::new();
+    let mut out = Vec::with_capacity(edition.pages.len());
+    for page in &edition.pages {
+        let mut f = Frame::new(edition.width, edition.height);
+        for m in &page.marks {
+            f.items.push(match m {
+                Mark::Text { x, y_baseline, line, size, color: c, .. } => {
+                    Item::Text { x: *x, y_baseline: *y_baseline, line: line.clone(), size: *size, color: color(*c) }
+                }
+                Mark::Rule { x1, y1, x2, y2, width, color: c } => Item::Rule { from: (*x1, *y1), to: (*x2, *y2), width: *width, color: color(*c) },
+                Mark::Frame { x, y, w, h, stroke, fill } => Item::Rect {
+                    x: *x,
+                    y: *y,
+                    w: *w,
+                    h: *h,
+                    stroke: Some((*stroke, Color::BLACK)),
+                    fill: fill.map(color),
+                },
+                Mark::Image { src, x, y, w, h } => {
+                    let image = match pictures.get(src) {
+                        Some(p) => p.clone(),
+                        None => {
+                            let bytes = std::fs::read(src).map_err(|e| Error::failed(format!("{}: cannot read photo: {e}", src.display())))?;
+                            let p = Arc::new(Picture { name: src.display().to_string(), bytes });
+                            pictures.insert(src.clone(), p.clone());
+                            p
+                        }
+                    };
+                    Item::Image { x: *x, y: *y, w: *w, h: *h, image }
+                }
+                Mark::Link { x, y, w, h, to } => Item::Link { rect: (*x, *y, *w, *h), target: LinkTarget::Page(to.page) },
+            });
+        }
+        out.push(f);
+    }
+    Ok(out)
+}

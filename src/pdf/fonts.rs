@@ -1,0 +1,351 @@
+//! The loaded face set the PDF edition sets type with: the four shipped faces, parsed once,
+//! plus system faces found with `fontdb` when none of them has a character.
+//!
+//! First stage of the PDF pipeline: the text engine asks it for glyph ids, advances and ink
+//! extents (so that lines are measured with the very font that will be embedded), and the
+//! renderer asks it for the font programs to subset. Glyphs are named by a [`FaceId`], which
+//! stays valid for the life of the set, so a line set once can be rendered any time later.
+//!
+//! Fallback order for a character: the style's face, then serif → sans → kai (the shipped
+//! faces in that order, skipping the style's), then system fonts (sorted by path so the choice
+//! is the same on every run). A character no face has is the caller's to mark and report.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
+
+use crate::error::Result;
+use crate::fonts::{Face, FontData, FontDir};
+
+/// The fallback order of the shipped faces after the style's own face.
+const FALLBACK: [Face; 3] = [Face::SerifRegular, Face::SansBold, Face::Kai];
+
+/// A face of a [`FontSet`]: one of the shipped faces, or a system face found for fallback.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FaceId(u16);
+
+impl FaceId {
+    pub fn shipped(face: Face) -> FaceId {
+        FaceId(Face::ALL.iter().position(|f| *f == face).expect("every face is in Face::ALL") as u16)
+    }
+
+    /// The shipped face this is, or `None` for a system face.
+    pub fn as_shipped(self) -> Option<Face> {
+        Face::ALL.get(self.0 as usize).copied()
+    }
+
+    /// A stable small number, for resource names.
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// The bytes a face is parsed from.
+enum FaceBytes {
+    Shipped(FontData),
+    System(memmap2::Mmap),
+}
+
+impl FaceBytes {
+    fn as_slice(&self) -> &[u8] {
+        match self {
+            FaceBytes::Shipped(data) => data,
+            FaceBytes::System(map) => map,
+        }
+    }
+}
+
+/// One parsed face: metrics, cmap and the program bytes for embedding.
+pub struct LoadedFace {
+    // Declared before `bytes` so it is dropped first: it borrows them.
+    face: ttf_parser::Face<'static>,
+    bytes: FaceBytes,
+    index: u32,
+    units_per_em: f32,
+    postscript_name: String,
+    /// Ink extents asked for so far: outlines (CFF charstrings) are costly to measure, and only
+    /// punctuation is asked, again and again.
+    ink_cache: Mutex<HashMap<u16, Option<(f32, f32)>>>,
+}
+
+impl LoadedFace {
+    fn parse(bytes: FaceBytes, index: u32, label: &str) -> Result<LoadedFace> {
+        let slice: &[u8] = bytes.as_slice();
+        // SAFETY: `slice` points into a memory map owned by `bytes`, which is stored beside the
+        // face and never mutated or moved out; a map does not move when the struct does, and
+        // `face` is dropped before `bytes`.
+        let slice: &'static [u8] = unsafe { std::mem::transmute::<&[u8], &'static [u8]>(slice) };
+        let face = ttf_parser::Face::parse(slice, index)
+            .map_err(|e| crate::error::Error::failed(format!("{label}: cannot parse font: {e}")))?;
+        let units_per_em = f32::from(face.units_per_em());
+        let postscript_name = face
+            .names()
+            .into_iter()
+            .find(|n| n.name_id == ttf_parser::name_id::POST_SCRIPT_NAME)
+            .and_then(|n| n.to_string())
+            .unwrap_or_else(|| label.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').collect());
+        Ok(LoadedFace { face, bytes, index, units_per_em, postscript_name, ink_cache: Mutex::new(HashMap::new()) })
+    }
+
+    /// The glyph for `ch`, if the face has one (glyph 0, .notdef, counts as none).
+    pub fn glyph(&self, ch: char) -> Option<u16> {
+        self.face.glyph_index(ch).map(|g| g.0).filter(|g| *g != 0)
+    }
+
+    /// Advance width of a glyph in font units.
+    pub fn advance_units(&self, gid: u16) -> u16 {
+        self.face.glyph_hor_advance(ttf_parser::GlyphId(gid)).unwrap_or(0)
+    }
+
+    /// Advance width of a glyph as a fraction of the em.
+    pub fn advance_em(&self, gid: u16) -> f32 {
+        f32::from(self.advance_units(gid)) / self.units_per_em
+    }
+
+    /// Horizontal ink extent (left, right) of a glyph as fractions of the em, from its origin.
+    pub fn ink_x_em(&self, gid: u16) -> Option<(f32, f32)> {
+        let mut cache = self.ink_cache.lock().unwrap_or_else(|e| e.into_inner());
+        *cache.entry(gid).or_insert_with(|| {
+            let bbox = self.face.glyph_bounding_box(ttf_parser::GlyphId(gid))?;
+            Some((f32::from(bbox.x_min) / self.units_per_em, f32::from(bbox.x_max) / self.units_per_em))
+        })
+    }
+
+    pub fn units_per_em(&self) -> f32 {
+        self.units_per_em
+    }
+
+    /// hhea ascender and descender (descender negative) as fractions of the em.
+    pub fn ascender_em(&self) -> f32 {
+        f32::from(self.face.ascender()) / self.units_per_em
+    }
+
+    pub fn descender_em(&self) -> f32 {
+        f32::from(self.face.descender()) / self.units_per_em
+    }
+
+    /// The head table's bounding box of all glyphs (x_min, y_min, x_max, y_max), font units.
+    pub fn bbox_units(&self) -> [i16; 4] {
+        let r = self.face.global_bounding_box();
+        [r.x_min, r.y_min, r.x_max, r.y_max]
+    }
+
+    /// The font's PostScript name, for the PDF's /BaseFont.
+    pub fn postscript_name(&self) -> &str {
+        &self.postscript_name
+    }
+
+    /// The whole font file (a collection for some system faces: see [`LoadedFace::index`]).
+    pub fn bytes(&self) -> &[u8] {
+        self.bytes.as_slice()
+    }
+
+    /// The face's index in its file when the file is a collection.
+    pub fn index(&self) -> u32 {
+        self.index
+    }
+}
+
+impl fmt::Debug for LoadedFace {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "LoadedFace({})", self.postscript_name)
+    }
+}
+
+/// System faces, looked at only when a character is in none of the shipped faces.
+struct SystemFonts {
+    /// (file, face index) of every system face, sorted so the fallback is reproducible.
+    candidates: Vec<(PathBuf, u32)>,
+}
+
+impl SystemFonts {
+    fn scan() -> SystemFonts {
+        let mut db = fontdb::Database::new();
+        db.load_system_fonts();
+        let mut candidates: Vec<(PathBuf, u32)> = db
+            .faces()
+            .filter_map(|info| match &info.source {
+                fontdb::Source::File(path) => Some((path.clone(), info.index)),
+                _ => None,
+            })
+            .collect();
+        candidates.sort();
+        candidates.dedup();
+        SystemFonts { candidates }
+    }
+}
+
+/// The faces the PDF is set in, loaded once and shared by reference between jobs.
+pub struct FontSet {
+    shipped: Vec<LoadedFace>,
+    system: OnceLock<SystemFonts>,
+    /// System faces loaded so far; `FaceId(4 + i)` is `loaded[i]`.
+    loaded: RwLock<Vec<Arc<LoadedFace>>>,
+    /// (file, index) → position in `loaded`, and char → fallback answer, so each system face
+    /// is opened once and each missing character searched for once.
+    loaded_index: Mutex<HashMap<(PathBuf, u32), u16>>,
+    fallback_cache: Mutex<HashMap<char, Option<(FaceId, u16)>>>,
+}
+
+impl fmt::Debug for FontSet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("FontSet").field("shipped", &self.shipped).finish_non_exhaustive()
+    }
+}
+
+/// A face borrowed from a [`FontSet`]: shipped faces by reference, system faces shared.
+pub enum FaceRef<'a> {
+    Shipped(&'a LoadedFace),
+    System(Arc<LoadedFace>),
+}
+
+impl std::ops::Deref for FaceRef<'_> {
+    type Target = LoadedFace;
+    fn deref(&self) -> &LoadedFace {
+        match self {
+            FaceRef::Shipped(face) => face,
+            FaceRef::System(face) => face,
+        }
+    }
+}
+
+impl FontSet {
+    /// Maps and parses the four shipped faces of `dir` (only table directories are read here;
+    /// glyph data is touched when a glyph is used).
+    pub fn load(dir: &FontDir) -> Result<FontSet> {
+        let shipped = Face::ALL
+            .iter()
+            .map(|&face| {
+                let data = dir.load(face)?;
+                LoadedFace::parse(FaceBytes::Shipped(data), 0, &dir.face_path(face).display().to_string())
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(FontSet {
+            shipped,
+            system: OnceLock::new(),
+            loaded: RwLock::new(Vec::new()),
+            loaded_index: Mutex::new(HashMap::new()),
+            fallback_cache: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// A shipped face.
+    pub fn shipped(&self, face: Face) -> &LoadedFace {
+        &self.shipped[FaceId::shipped(face).index()]
+    }
+
+    /// Any face of the set by id.
+    pub fn face(&self, id: FaceId) -> FaceRef<'_> {
+        match self.shipped.get(id.index()) {
+            Some(face) => FaceRef::Shipped(face),
+            None => {
+                let loaded = self.loaded.read().unwrap_or_else(|e| e.into_inner());
+                FaceRef::System(loaded[id.index() - self.shipped.len()].clone())
+            }
+        }
+    }
+
+    /// The face and glyph that set `ch` in a run styled with `preferred`: that face if it has
+    /// the character, else the first face of the fallback chain that does; `None` when no face
+    /// on this machine has it.
+    pub fn resolve(&self, preferred: Face, ch: char) -> Option<(FaceId, u16)> {
+        if let Some(gid) = self.shipped(preferred).glyph(ch) {
+            return Some((FaceId::shipped(preferred), gid));
+        }
+        for face in FALLBACK {
+            if face != preferred {
+                if let Some(gid) = self.shipped(face).glyph(ch) {
+                    return Some((FaceId::shipped(face), gid));
+                }
+            }
+        }
+        self.resolve_system(ch)
+    }
+
+    fn resolve_system(&self, ch: char) -> Option<(FaceId, u16)> {
+        if let Some(answer) = self.fallback_cache.lock().unwrap_or_else(|e| e.into_inner()).get(&ch) {
+            return *answer;
+        }
+        let system = self.system.get_or_init(SystemFonts::scan);
+        let mut answer = None;
+        for (path, index) in &system.candidates {
+            // Mapping costs nothing until pages are touched; only the cmap is read here.
+            let Ok(file) = std::fs::File::open(path) else { continue };
+            // SAFETY: as for the shipped faces (see `FontDir::load`): system fonts are read-only
+            // for the life of the process.
+            let Ok(data) = (unsafe { memmap2::Mmap::map(&file) }) else { continue };
+            let has = ttf_parser::Face::parse(&data, *index)
+                .ok()
+                .and_then(|f| f.glyph_index(ch))
+                .is_some_and(|g| g.0 != 0);
+            if !has {
+                continue;
+            }
+            let id = self.adopt_system_face(path.clone(), *index, data);
+            answer = id.and_then(|id| self.face(id).glyph(ch).map(|gid| (id, gid)));
+            if answer.is_some() {
+                break;
+            }
+        }
+        self.fallback_cache.lock().unwrap_or_else(|e| e.into_inner()).insert(ch, answer);
+        answer
+    }
+
+    fn adopt_system_face(&self, path: PathBuf, index: u32, data: memmap2::Mmap) -> Option<FaceId> {
+        let mut known = self.loaded_index.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(&i) = known.get(&(path.clone(), index)) {
+            return Some(FaceId(self.shipped.len() as u16 + i));
+        }
+        let face = LoadedFace::parse(FaceBytes::System(data), index, &path.display().to_string()).ok()?;
+        let mut loaded = self.loaded.write().unwrap_or_else(|e| e.into_inner());
+        let i = loaded.len() as u16;
+        loaded.push(Arc::new(face));
+        known.insert((path, index), i);
+        Some(FaceId(self.shipped.len() as u16 + i))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fonts() -> FontSet {
+        FontSet::load(&FontDir::locate(None).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn loads_all_shipped_faces_with_their_names() {
+        let set = fonts();
+        assert_eq!(set.shipped(Face::SerifRegular).postscript_name(), "NotoSerifCJKsc-Regular");
+        assert_eq!(set.shipped(Face::Kai).postscript_name(), "PapertoolKai-Regular");
+        for face in Face::ALL {
+            assert!(set.shipped(face).glyph('中').is_some(), "{face} lacks 中");
+        }
+    }
+
+    #[test]
+    fn the_preferred_face_wins_when_it_has_the_character() {
+        let set = fonts();
+        let (id, _) = set.resolve(Face::Kai, '文').unwrap();
+        assert_eq!(id.as_shipped(), Some(Face::Kai));
+    }
+
+    #[test]
+    fn a_character_outside_the_shipped_faces_falls_back_or_is_reported_missing() {
+        let set = fonts();
+        // U+20000, the first CJK Extension B ideograph, is outside GBK: no shipped face has it.
+        let ext_b = '\u{20000}';
+        for face in Face::ALL {
+            assert!(set.shipped(face).glyph(ext_b).is_none());
+        }
+        if let Some((id, gid)) = set.resolve(Face::SerifRegular, ext_b) {
+            assert!(id.as_shipped().is_none(), "must come from a system face");
+            assert_eq!(set.face(id).glyph(ext_b), Some(gid));
+            // Asked again, the same face answers (the set caches it).
+            assert_eq!(set.resolve(Face::SerifRegular, ext_b), Some((id, gid)));
+        }
+        // An unassigned code point is in no font at all.
+        assert_eq!(set.resolve(Face::SerifRegular, '\u{0378}'), None);
+    }
+}

@@ -1,0 +1,952 @@
+//! An article as a modular block: set once at column width, then shaped at any width in columns.
+//!
+//! Second stage of the layout (template → **blocks** → pages). [`Story::prepare`] turns one model
+//! article into body flow units — the byline in bold at the body's start, paragraph, crosshead and
+//! verse lines, QR promos — and its figures (placed photos, framed placeholders for photos the text
+//! only captions). Body lines are set once at column width: the block's width only changes the
+//! headline group, which is set across the block. A [`Part`] is the run of units one page holds;
+//! [`Story::plan`] balances a part's columns at a width and a target height, opening the leading
+//! and the headline space within the template's bounds to reach it, and [`Story::emit`] draws it.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use super::template::{Alignment, Cmyk, Geometry, Role, Template};
+use super::{Destination, LineId, Mark, Measure, SetLine};
+use crate::model::{Article, ArticleRef, Block, Warning};
+
+/// Where the glyphs' baseline sits in the em box of the shipped CJK faces (ascent 0.88 em).
+pub const BASELINE: f32 = 0.88;
+
+/// Height tolerance when comparing positions, far below any visible difference.
+pub const EPS: f32 = 0.01;
+
+/// Gap between the parts of a headline group, and around figures, in ems of the body size.
+const HEAD_GAP_EM: f32 = 0.4;
+const FIGURE_GAP_EM: f32 = 0.8;
+
+/// Characters that split a headline into the lines its editor meant (the source's spaces).
+fn headline_segments(text: &str) -> Vec<&str> {
+    text.split([' ', '\u{3000}', '\t']).filter(|s| !s.is_empty()).collect()
+}
+
+/// How an article ranks on its page, which picks its headline sizes and widths.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Rank {
+    Lead,
+    Article,
+    Brief,
+}
+
+/// Which headline group a part carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum HeadKind {
+    /// Banner, kicker, headline and subtitle: where the article begins.
+    Full(Rank),
+    /// The headline again, smaller, over a continuation.
+    Repeat,
+}
+
+/// A jump line of a part, resolved once every page is made up.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Jump {
+    /// The page number printed in the line.
+    pub page: u32,
+    /// Where the link goes; `None` when the page is not in the edition.
+    pub to: Option<Destination>,
+}
+
+/// One unit of a block's body flow: a line, or something that must stay whole.
+#[derive(Debug, Clone)]
+pub struct Unit<L> {
+    /// Height at the role's own leading.
+    pub height: f32,
+    /// True when the unit's height follows the body leading as a page opens it.
+    pub stretch: bool,
+    /// A crosshead is never the last thing in a column.
+    pub keep_with_next: bool,
+    pub content: UnitContent<L>,
+}
+
+#[derive(Debug, Clone)]
+pub enum UnitContent<L> {
+    Line { line: SetLine<L>, size: f32, color: Cmyk, id: LineId },
+    /// A QR promo: a framed square and its text below, at column width.
+    Promo { side: f32, lines: Vec<(SetLine<L>, LineId)>, size: f32, pitch: f32, color: Cmyk },
+}
+
+/// A photo, or a framed placeholder for one, with its caption and credit.
+#[derive(Debug, Clone)]
+pub struct Figure {
+    /// The photo's file and its height/width ratio; `None` when only the caption survived.
+    pub photo: Option<(PathBuf, f32)>,
+    /// The photo's own description (markdown alt text), when the caption does not already say it,
+    /// and the flow item of the photo.
+    pub alt: Option<(String, u32, usize)>,
+    pub caption: Option<(String, u32)>,
+    pub credit: Option<(String, u32)>,
+    /// The flow item of the caption, for line identities.
+    pub item: usize,
+}
+
+/// The figure's caption set at a span width.
+#[derive(Debug, Clone)]
+struct SetFigure<L> {
+    alt: Vec<SetLine<L>>,
+    caption: Vec<SetLine<L>>,
+    credit: Vec<SetLine<L>>,
+}
+
+/// A headline group set across one block width; positions relative to the group's top.
+#[derive(Debug, Clone)]
+pub struct HeadGroup<L> {
+    pub lines: Vec<HeadLine<L>>,
+    /// Rules under a banner, as heights from the group's top.
+    pub rules: Vec<f32>,
+    /// Height of the group's type, without the space around it.
+    pub height: f32,
+}
+
+#[derive(Debug, Clone)]
+pub struct HeadLine<L> {
+    pub line: SetLine<L>,
+    pub top: f32,
+    pub size: f32,
+    pub pitch: f32,
+    pub color: Cmyk,
+}
+
+/// The run of an article's units one page holds, and what it carries besides.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Part {
+    pub start: usize,
+    pub end: usize,
+    pub head: HeadKind,
+    pub figures: bool,
+    /// `(上接M版)` before the units.
+    pub jump_in: bool,
+    /// `(下转N版)` after them.
+    pub jump_out: bool,
+}
+
+/// A part's shape at a width and a height: how far its leading opened and where its units went.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Plan {
+    pub columns: u32,
+    pub height: f32,
+    /// Factor on the stretchable units' heights (1 = the template's leading).
+    pub leading: f32,
+    /// Space above the headline group, and below it.
+    pub head_space: f32,
+    /// Height of the figure stack at the block's right, 0 without figures.
+    pub figure_height: f32,
+    pub figure_span: u32,
+}
+
+/// Everything layout needs to shape blocks: the template, its geometry and the text engine.
+pub struct Setter<'a, M: Measure> {
+    pub measure: &'a M,
+    pub template: &'a Template,
+    pub geometry: Geometry,
+}
+
+impl<'a, M: Measure> Setter<'a, M> {
+    pub fn new(measure: &'a M, template: &'a Template) -> Self {
+        Setter { measure, template, geometry: template.geometry() }
+    }
+
+    fn set(&self, text: &str, role: &Role, width: f32, line: u32) -> Vec<SetLine<M::Line>> {
+        self.measure.set(text, role, width, line)
+    }
+
+    /// Height of the jump line unit.
+    pub fn jump_height(&self) -> f32 {
+        self.template.roles.jump.line_pitch()
+    }
+
+    pub fn head_space(&self) -> f32 {
+        self.template.headlines.space * self.template.body_pitch()
+    }
+
+    pub fn max_head_space(&self) -> f32 {
+        self.template.headlines.max_space * self.template.body_pitch()
+    }
+}
+
+/// One article made ready for make-up.
+pub struct Story<L> {
+    pub at: ArticleRef,
+    pub headline: Option<String>,
+    banner: Option<String>,
+    kicker: Option<String>,
+    subtitle: Option<String>,
+    /// Source line for warnings from the headline group.
+    line: u32,
+    pub units: Vec<Unit<L>>,
+    pub figures: Vec<Figure>,
+    heads: RefCell<HashMap<(HeadKind, u32), HeadGroup<L>>>,
+    set_figures: RefCell<HashMap<(usize, u32), SetFigure<L>>>,
+    /// Natural and most-open shapes by part and width: the page search asks for them often.
+    shapes: RefCell<HashMap<(Part, u32, bool), Plan>>,
+}
+
+impl<L: Clone> Story<L> {
+    /// Sets an article's body at column width. `base` is the issue file's folder (photos are
+    /// relative to it); a photo that cannot be read becomes a placeholder with a warning.
+    pub fn prepare<M: Measure<Line = L>>(
+        s: &Setter<M>,
+        at: ArticleRef,
+        article: &Article,
+        base: &Path,
+        warnings: &mut Vec<Warning>,
+    ) -> Story<L> {
+        let roles = &s.template.roles;
+        let col = s.geometry.column_width;
+        let mut units = Vec::new();
+        let mut figures: Vec<Figure> = Vec::new();
+        let push_lines = |units: &mut Vec<Unit<L>>, lines: Vec<SetLine<L>>, role: &Role, item: usize, keep: bool| {
+            let n = lines.len();
+            for (i, line) in lines.into_iter().enumerate() {
+                units.push(Unit {
+                    height: role.line_pitch(),
+                    stretch: true,
+                    keep_with_next: keep && i + 1 == n,
+                    content: UnitContent::Line {
+                        line,
+                        size: role.size.pt(),
+                        color: role.color,
+                        id: LineId { article: at, item, line: i },
+                    },
+                });
+            }
+        };
+        // Item 0 is the byline; blocks follow as items 1.., so every line has one identity.
+        if let Some(byline) = &article.byline {
+            let lines = s.set(byline, &roles.byline, col, article.lines[0]);
+            push_lines(&mut units, lines, &roles.byline, 0, false);
+        }
+        let mut pending_photo: Option<Figure> = None;
+        for (i, block) in article.blocks.iter().enumerate() {
+            let item = i + 1;
+            if !matches!(block, Block::Caption { .. }) {
+                if let Some(f) = pending_photo.take() {
+                    figures.push(f);
+                }
+            }
+            match block {
+                Block::Paragraph { text, line } => {
+                    let lines = s.set(text, &roles.body, col, *line);
+                    push_lines(&mut units, lines, &roles.body, item, false);
+                }
+                Block::Crosshead { text, line } => {
+                    let lines = s.set(text, &roles.crosshead, col, *line);
+                    push_lines(&mut units, lines, &roles.crosshead, item, true);
+                }
+                Block::Verse { lines: verse, line } => {
+                    let mut lines = Vec::new();
+                    for v in verse {
+                        lines.extend(s.set(v, &roles.verse, col, *line));
+                    }
+                    push_lines(&mut units, lines, &roles.verse, item, false);
+                }
+                Block::Promo { text, line } => {
+                    let role = &roles.promo;
+                    let lines = s.set(text, role, col, *line);
+                    let side = (s.template.figures.qr_chars * s.template.body_size()).min(col);
+                    let pitch = role.line_pitch();
+                    let height = side + HEAD_GAP_EM * role.size.pt() + lines.len() as f32 * pitch + FIGURE_GAP_EM * s.template.body_size();
+                    units.push(Unit {
+                        height,
+                        stretch: false,
+                        keep_with_next: false,
+                        content: UnitContent::Promo {
+                            side,
+                            lines: lines
+                                .into_iter()
+                                .enumerate()
+                                .map(|(n, l)| (l, LineId { article: at, item, line: n }))
+                                .collect(),
+                            size: role.size.pt(),
+                            pitch,
+                            color: role.color,
+                        },
+                    });
+                }
+                Block::Image { src, line, alt } => {
+                    let path = base.join(src);
+                    let photo = match image::image_dimensions(&path) {
+                        Ok((w, h)) if w > 0 && h > 0 => Some((path, h as f32 / w as f32)),
+                        Ok(_) | Err(_) => {
+                            warnings.push(Warning {
+                                line: *line,
+                                message: format!("photo {src} cannot be read; a framed placeholder stands in its place"),
+                            });
+                            None
+                        }
+                    };
+                    let alt = alt.clone().filter(|a| !a.trim().is_empty()).map(|a| (a, *line, item));
+                    pending_photo = Some(Figure { photo, alt, caption: None, credit: None, item });
+                }
+                Block::Caption { text, credit, line } => {
+                    let mut f = pending_photo.take().unwrap_or(Figure { photo: None, alt: None, caption: None, credit: None, item });
+                    f.item = item;
+                    f.caption = Some((text.clone(), *line)).filter(|(t, _)| !t.trim().is_empty());
+                    if f.alt.as_ref().is_some_and(|(a, _, _)| text.contains(a.as_str())) {
+                        f.alt = None; // the caption says it already
+                    }
+                    f.credit = credit.clone().map(|c| (c, *line));
+                    figures.push(f);
+                }
+            }
+        }
+        if let Some(f) = pending_photo.take() {
+            figures.push(f);
+        }
+        Story {
+            at,
+            headline: article.headline.clone(),
+            banner: article.banner.clone(),
+            kicker: article.kicker.clone(),
+            subtitle: article.subtitle.clone(),
+            line: article.lines[0],
+            units,
+            figures,
+            heads: RefCell::new(HashMap::new()),
+            set_figures: RefCell::new(HashMap::new()),
+            shapes: RefCell::new(HashMap::new()),
+        }
+    }
+
+    /// Body lines at column width, the measure of how long the article is.
+    pub fn body_lines(&self) -> usize {
+        self.units.len()
+    }
+
+    pub fn has_head(&self) -> bool {
+        self.headline.is_some() || self.kicker.is_some() || self.banner.is_some() || self.subtitle.is_some()
+    }
+
+    /// The headline group at a width in columns, set on first use.
+    pub fn head<M: Measure<Line = L>>(&self, s: &Setter<M>, kind: HeadKind, columns: u32) -> HeadGroup<L> {
+        if let Some(h) = self.heads.borrow().get(&(kind, columns)) {
+            return h.clone();
+        }
+        let h = self.set_head(s, kind, columns);
+        self.heads.borrow_mut().insert((kind, columns), h.clone());
+        h
+    }
+
+    fn set_head<M: Measure<Line = L>>(&self, s: &Setter<M>, kind: HeadKind, columns: u32) -> HeadGroup<L> {
+        let t = s.template;
+        let width = s.geometry.span_width(columns);
+        let mut lines = Vec::new();
+        let mut rules = Vec::new();
+        let mut y = 0.0f32;
+        let gap = HEAD_GAP_EM * t.body_size();
+        let add = |lines: &mut Vec<HeadLine<L>>, y: &mut f32, set: Vec<SetLine<L>>, role: &Role| {
+            for line in set {
+                lines.push(HeadLine { line, top: *y, size: role.size.pt(), pitch: role.line_pitch(), color: role.color });
+                *y += role.line_pitch();
+            }
+        };
+        let full = matches!(kind, HeadKind::Full(_));
+        if full {
+            if let Some(banner) = &self.banner {
+                let set = s.set(banner, &t.roles.banner, width, self.line);
+                add(&mut lines, &mut y, set, &t.roles.banner);
+                rules.push(y + gap / 2.0);
+                y += gap * 1.5;
+            }
+            if let Some(kicker) = &self.kicker {
+                for k in kicker.split('\n').filter(|k| !k.trim().is_empty()) {
+                    let set = s.set(k, &t.roles.kicker, width, self.line);
+                    add(&mut lines, &mut y, set, &t.roles.kicker);
+                }
+                y += gap;
+            }
+        }
+        if let Some(headline) = &self.headline {
+            let sizes = match kind {
+                HeadKind::Full(Rank::Lead) => &t.headlines.lead,
+                HeadKind::Full(Rank::Article) => &t.headlines.article,
+                HeadKind::Full(Rank::Brief) | HeadKind::Repeat => &t.headlines.brief,
+            };
+            let (role, set) = self.fit_headline(s, headline, sizes, width);
+            add(&mut lines, &mut y, set, &role);
+        }
+        if full {
+            if let Some(sub) = &self.subtitle {
+                y += gap;
+                for k in sub.split('\n').filter(|k| !k.trim().is_empty()) {
+                    let set = s.set(k, &t.roles.subtitle, width, self.line);
+                    add(&mut lines, &mut y, set, &t.roles.subtitle);
+                }
+            }
+        }
+        HeadGroup { lines, rules, height: y }
+    }
+
+    /// The largest headline size that keeps the headline within the template's line count: whole
+    /// on one line when it fits, else broken where the source's spaces break it.
+    fn fit_headline<M: Measure<Line = L>>(
+        &self,
+        s: &Setter<M>,
+        headline: &str,
+        sizes: &[super::template::Size],
+        width: f32,
+    ) -> (Role, Vec<SetLine<L>>) {
+        let max_lines = s.template.headlines.max_lines.max(1) as usize;
+        let segments = headline_segments(headline);
+        let mut last = None;
+        for size in sizes {
+            let role = s.template.roles.headline.at_size(size.pt());
+            let whole = s.set(&segments.join("\u{3000}"), &role, width, self.line);
+            if whole.len() == 1 {
+                return (role, whole);
+            }
+            let mut split = Vec::new();
+            for seg in &segments {
+                split.extend(s.set(seg, &role, width, self.line));
+            }
+            let best = if split.len() <= whole.len() { split } else { whole };
+            if best.len() <= max_lines {
+                return (role, best);
+            }
+            last = Some((role, best));
+        }
+        last.expect("templates list at least one headline size")
+    }
+
+    /// A figure's caption and credit at a span of columns, set on first use.
+    fn set_figure<M: Measure<Line = L>>(&self, s: &Setter<M>, index: usize, span: u32) -> SetFigure<L> {
+        if let Some(f) = self.set_figures.borrow().get(&(index, span)) {
+            return f.clone();
+        }
+        let fig = &self.figures[index];
+        let width = s.geometry.span_width(span);
+        let t = &s.template.roles;
+        let alt = fig.alt.as_ref().map(|(c, l, _)| s.set(c, &t.caption, width, *l)).unwrap_or_default();
+        let caption = fig.caption.as_ref().map(|(c, l)| s.set(c, &t.caption, width, *l)).unwrap_or_default();
+        let credit = fig.credit.as_ref().map(|(c, l)| s.set(c, &t.credit, width, *l)).unwrap_or_default();
+        let f = SetFigure { alt, caption, credit };
+        self.set_figures.borrow_mut().insert((index, span), f.clone());
+        f
+    }
+
+    /// Columns a figure spans in a block of `columns`.
+    pub fn figure_span(t: &Template, columns: u32) -> u32 {
+        let class = match columns {
+            0..=2 => 0,
+            3..=4 => 1,
+            _ => 2,
+        };
+        t.figures.span[class].clamp(1, columns.max(1))
+    }
+
+    /// Height of figure `i` at `span` columns, its picture opened to `grow` × its natural height.
+    fn figure_height<M: Measure<Line = L>>(&self, s: &Setter<M>, i: usize, span: u32, grow: f32) -> f32 {
+        let t = s.template;
+        let w = s.geometry.span_width(span);
+        let f = self.set_figure(s, i, span);
+        let aspect = self.figures[i].photo.as_ref().map(|(_, a)| *a).unwrap_or(t.figures.aspect * grow);
+        w * aspect
+            + HEAD_GAP_EM * t.body_size()
+            + (f.alt.len() + f.caption.len()) as f32 * t.roles.caption.line_pitch()
+            + f.credit.len() as f32 * t.roles.credit.line_pitch()
+            + FIGURE_GAP_EM * t.body_size()
+    }
+
+    fn figure_stack<M: Measure<Line = L>>(&self, s: &Setter<M>, span: u32, grow: f32) -> f32 {
+        (0..self.figures.len()).map(|i| self.figure_height(s, i, span, grow)).sum()
+    }
+
+    /// How far placeholders may grow: the template's largest aspect over its normal one.
+    fn max_figure_grow(&self, t: &Template) -> f32 {
+        if self.figures.iter().any(|f| f.photo.is_none()) {
+            t.figures.max_aspect / t.figures.aspect
+        } else {
+            1.0
+        }
+    }
+
+    /// Heights of a part's units at leading factor `leading`, jump lines included.
+    fn unit_heights<M: Measure<Line = L>>(&self, s: &Setter<M>, part: &Part, leading: f32) -> Vec<(f32, bool)> {
+        let mut h = Vec::with_capacity(part.end - part.start + 2);
+        if part.jump_in {
+            h.push((s.jump_height(), false));
+        }
+        for u in &self.units[part.start..part.end] {
+            h.push((if u.stretch { u.height * leading } else { u.height }, u.keep_with_next));
+        }
+        if part.jump_out {
+            h.push((s.jump_height(), false));
+        }
+        h
+    }
+
+    /// The part's natural shape at `columns`: template leading, normal headline space.
+    pub fn natural<M: Measure<Line = L>>(&self, s: &Setter<M>, part: &Part, columns: u32) -> Plan {
+        self.cached(part, columns, false, || self.shape(s, part, columns, 1.0, 1.0))
+    }
+
+    fn cached(&self, part: &Part, columns: u32, open: bool, make: impl FnOnce() -> Plan) -> Plan {
+        if let Some(p) = self.shapes.borrow().get(&(*part, columns, open)) {
+            return p.clone();
+        }
+        let p = make();
+        self.shapes.borrow_mut().insert((*part, columns, open), p.clone());
+        p
+    }
+
+    /// The part at its most open: leading, headline space and placeholders at their limits.
+    pub fn stretched<M: Measure<Line = L>>(&self, s: &Setter<M>, part: &Part, columns: u32) -> Plan {
+        self.cached(part, columns, true, || {
+            let mut p = self.shape(s, part, columns, s.template.grid.max_leading_stretch, self.max_figure_grow(s.template));
+            if self.head_height(s, part, columns) > 0.0 {
+                p.height += 2.0 * (s.max_head_space() - p.head_space);
+                p.head_space = s.max_head_space();
+            }
+            p
+        })
+    }
+
+    fn head_height<M: Measure<Line = L>>(&self, s: &Setter<M>, part: &Part, columns: u32) -> f32 {
+        if self.headline.is_none() && !(matches!(part.head, HeadKind::Full(_)) && self.has_head()) {
+            return 0.0;
+        }
+        self.head(s, part.head, columns).height
+    }
+
+    fn shape<M: Measure<Line = L>>(&self, s: &Setter<M>, part: &Part, columns: u32, leading: f32, grow: f32) -> Plan {
+        let head = self.head_height(s, part, columns);
+        let head_space = if head > 0.0 { s.head_space() } else { s.head_space() * 0.5 };
+        let (span, fig_h) = if part.figures && !self.figures.is_empty() {
+            let span = Self::figure_span(s.template, columns);
+            (span, self.figure_stack(s, span, grow))
+        } else {
+            (0, 0.0)
+        };
+        let units = self.unit_heights(s, part, leading);
+        let offsets = column_offsets(columns, span, fig_h);
+        let body = balance(&units, &offsets);
+        let head_total = if head > 0.0 { head + 2.0 * head_space } else { head_space };
+        Plan {
+            columns,
+            height: head_total + body,
+            leading,
+            head_space,
+            figure_height: fig_h,
+            figure_span: span,
+        }
+    }
+
+    /// The part at `columns` shaped to `target` height: leading opened first (up to the template's
+    /// limit), then headline space, then placeholders; whatever is left stays below the last line.
+    pub fn plan<M: Measure<Line = L>>(&self, s: &Setter<M>, part: &Part, columns: u32, target: f32) -> Plan {
+        let natural = self.natural(s, part, columns);
+        if natural.height >= target - EPS {
+            return natural;
+        }
+        let max = s.template.grid.max_leading_stretch;
+        let (mut lo, mut hi) = (1.0f32, max);
+        if self.shape(s, part, columns, hi, 1.0).height <= target {
+            lo = hi;
+        } else {
+            for _ in 0..24 {
+                let mid = (lo + hi) / 2.0;
+                if self.shape(s, part, columns, mid, 1.0).height <= target {
+                    lo = mid;
+                } else {
+                    hi = mid;
+                }
+            }
+        }
+        let mut plan = self.shape(s, part, columns, lo, 1.0);
+        // Then placeholders grow, when the part carries any.
+        let grow_max = self.max_figure_grow(s.template);
+        if part.figures && grow_max > 1.0 && plan.height < target - EPS {
+            let (mut glo, mut ghi) = (1.0f32, grow_max);
+            for _ in 0..20 {
+                let mid = (glo + ghi) / 2.0;
+                if self.shape(s, part, columns, lo, mid).height <= target {
+                    glo = mid;
+                } else {
+                    ghi = mid;
+                }
+            }
+            plan = self.shape(s, part, columns, lo, glo);
+        }
+        // Then the space around the headline group.
+        let has_head = self.head_height(s, part, columns) > 0.0;
+        if has_head && plan.height < target - EPS {
+            let extra = ((target - plan.height) / 2.0).min(s.max_head_space() - plan.head_space);
+            plan.head_space += extra;
+            plan.height += 2.0 * extra;
+        }
+        plan
+    }
+
+    /// The longest run of units from `start` that fits `height` at `columns`, ending with a jump
+    /// line: the part this page can hold. `None` when not even `min_units` fit.
+    pub fn split<M: Measure<Line = L>>(
+        &self,
+        s: &Setter<M>,
+        mut part: Part,
+        columns: u32,
+        height: f32,
+        min_units: usize,
+    ) -> Option<Part> {
+        part.jump_out = true;
+        let fits = |end: usize| {
+            let p = Part { end, ..part };
+            self.natural(s, &p, columns).height <= height + EPS
+        };
+        let first = (part.start + min_units.max(1)).min(part.end);
+        if first >= part.end || !fits(first) {
+            return None;
+        }
+        let (mut lo, mut hi) = (first, part.end - 1);
+        while lo < hi {
+            let mid = (lo + hi).div_ceil(2);
+            if fits(mid) {
+                lo = mid;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        // A crosshead is not left at a part's end, its text on the next page.
+        while lo > first && self.units[lo - 1].keep_with_next {
+            lo -= 1;
+        }
+        Some(Part { end: lo, ..part })
+    }
+
+    /// Draws a part planned at `plan` with its top-left at (`x`, `y`).
+    #[allow(clippy::too_many_arguments)]
+    pub fn emit<M: Measure<Line = L>>(
+        &self,
+        s: &Setter<M>,
+        part: &Part,
+        plan: &Plan,
+        x: f32,
+        y: f32,
+        jump_in: Option<Jump>,
+        jump_out: Option<Jump>,
+        marks: &mut Vec<Mark<L>>,
+    ) {
+        let t = s.template;
+        let g = &s.geometry;
+        let width = g.span_width(plan.columns);
+        let head = (self.head_height(s, part, plan.columns) > 0.0).then(|| self.head(s, part.head, plan.columns));
+        let mut top = y + plan.head_space;
+        if let Some(head) = &head {
+            for l in &head.lines {
+                marks.push(Mark::Text {
+                    x: x + l.line.x,
+                    y_baseline: top + l.top + baseline_in(l.pitch, l.size),
+                    line: l.line.line.clone(),
+                    size: l.size,
+                    color: l.color,
+                    id: None,
+                });
+            }
+            for r in &head.rules {
+                marks.push(Mark::Rule { x1: x, y1: top + r, x2: x + width, y2: top + r, width: t.rules.width.pt(), color: t.roles.banner.color });
+            }
+            top += head.height + plan.head_space;
+        }
+        // Figures stacked at the block's right, under the headline group.
+        if plan.figure_span > 0 {
+            let span = plan.figure_span;
+            let fx = g.column_x(0) + (x - g.left) + g.span_width(plan.columns) - g.span_width(span);
+            let fw = g.span_width(span);
+            let grow = if plan.figure_height > 0.0 {
+                // Recover the placeholders' growth from the planned stack height.
+                self.solve_grow(s, span, plan.figure_height)
+            } else {
+                1.0
+            };
+            let mut fy = top;
+            for (i, fig) in self.figures.iter().enumerate() {
+                let set = self.set_figure(s, i, span);
+                let aspect = fig.photo.as_ref().map(|(_, a)| *a).unwrap_or(t.figures.aspect * grow);
+                let ph = fw * aspect;
+                match &fig.photo {
+                    Some((src, _)) => marks.push(Mark::Image { src: src.clone(), x: fx, y: fy, w: fw, h: ph }),
+                    None => marks.push(Mark::Frame { x: fx, y: fy, w: fw, h: ph, stroke: t.rules.frame_width.pt(), fill: Some(t.figures.fill) }),
+                }
+                fy += ph + HEAD_GAP_EM * t.body_size();
+                let alt_item = fig.alt.as_ref().map(|a| a.2).unwrap_or(fig.item);
+                for (role, lines, item, first) in [
+                    (&t.roles.caption, &set.alt, alt_item, 0usize),
+                    (&t.roles.caption, &set.caption, fig.item, 0),
+                    (&t.roles.credit, &set.credit, fig.item, set.caption.len()),
+                ] {
+                    for (n, l) in lines.iter().enumerate() {
+                        marks.push(Mark::Text {
+                            x: fx + l.x,
+                            y_baseline: fy + baseline_in(role.line_pitch(), role.size.pt()),
+                            line: l.line.clone(),
+                            size: role.size.pt(),
+                            color: role.color,
+                            id: Some(LineId { article: self.at, item, line: first + n }),
+                        });
+                        fy += role.line_pitch();
+                    }
+                }
+                fy += FIGURE_GAP_EM * t.body_size();
+            }
+        }
+        // Body units, column by column.
+        let heights = self.unit_heights(s, part, plan.leading);
+        let offsets = column_offsets(plan.columns, plan.figure_span, plan.figure_height);
+        let body_h = plan.height - (top - y);
+        let cols = fill(&heights, &offsets, body_h + EPS * 10.0).unwrap_or_else(|| {
+            // The plan was balanced at this height; refilling can only fail by rounding.
+            fill(&heights, &offsets, balance(&heights, &offsets) + EPS * 10.0).expect("a balanced part refills")
+        });
+        let mut cursor: Vec<f32> = offsets.iter().map(|o| top + o).collect();
+        let mut k = 0;
+        let jump = &t.roles.jump;
+        let col_x = |c: u32| x + c as f32 * (g.column_width + g.gutter);
+        let draw_jump = |marks: &mut Vec<Mark<L>>, c: u32, yy: f32, j: Jump, out: bool| {
+            let text = if out { format!("（下转{}版）", j.page) } else { format!("（上接{}版）", j.page) };
+            let role = if out { jump.clone() } else { Role { align: Alignment::Left, ..jump.clone() } };
+            for l in s.set(&text, &role, g.column_width, self.line).into_iter().take(1) {
+                let lx = col_x(c) + l.x;
+                marks.push(Mark::Text {
+                    x: lx,
+                    y_baseline: yy + baseline_in(role.line_pitch(), role.size.pt()),
+                    line: l.line,
+                    size: role.size.pt(),
+                    color: role.color,
+                    id: None,
+                });
+                if let Some(to) = j.to {
+                    marks.push(Mark::Link { x: lx, y: yy, w: l.width, h: role.line_pitch(), to });
+                }
+            }
+        };
+        if part.jump_in {
+            let c = cols[k];
+            if let Some(j) = jump_in {
+                draw_jump(marks, c, cursor[c as usize], j, false);
+            }
+            cursor[c as usize] += heights[k].0;
+            k += 1;
+        }
+        for u in &self.units[part.start..part.end] {
+            let c = cols[k] as usize;
+            let h = heights[k].0;
+            let uy = cursor[c];
+            match &u.content {
+                UnitContent::Line { line, size, color, id } => marks.push(Mark::Text {
+                    x: col_x(c as u32) + line.x,
+                    y_baseline: uy + baseline_in(h, *size),
+                    line: line.line.clone(),
+                    size: *size,
+                    color: *color,
+                    id: Some(*id),
+                }),
+                UnitContent::Promo { side, lines, size, pitch, color } => {
+                    let sx = col_x(c as u32) + (g.column_width - side) / 2.0;
+                    marks.push(Mark::Frame { x: sx, y: uy, w: *side, h: *side, stroke: t.rules.frame_width.pt(), fill: Some(t.figures.fill) });
+                    let mut ly = uy + side + HEAD_GAP_EM * size;
+                    for (l, id) in lines {
+                        marks.push(Mark::Text {
+                            x: col_x(c as u32) + l.x,
+                            y_baseline: ly + baseline_in(*pitch, *size),
+                            line: l.line.clone(),
+                            size: *size,
+                            color: *color,
+                            id: Some(*id),
+                        });
+                        ly += pitch;
+                    }
+                }
+            }
+            cursor[c] += h;
+            k += 1;
+        }
+        if part.jump_out {
+            let c = cols[k];
+            if let Some(j) = jump_out {
+                draw_jump(marks, c, cursor[c as usize], j, true);
+            }
+        }
+    }
+
+    /// The placeholder growth that gives a figure stack of `height` at `span`.
+    fn solve_grow<M: Measure<Line = L>>(&self, s: &Setter<M>, span: u32, height: f32) -> f32 {
+        let (mut lo, mut hi) = (1.0f32, self.max_figure_grow(s.template).max(1.0));
+        for _ in 0..24 {
+            let mid = (lo + hi) / 2.0;
+            if self.figure_stack(s, span, mid) <= height + EPS {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        lo
+    }
+}
+
+/// Baseline of a line of `size` centred in a slot of `pitch` (half the leading above, half below).
+pub fn baseline_in(pitch: f32, size: f32) -> f32 {
+    (pitch - size) / 2.0 + BASELINE * size
+}
+
+/// Where each column's body starts below the headline group: lower under the figure stack.
+fn column_offsets(columns: u32, span: u32, figure_height: f32) -> Vec<f32> {
+    (0..columns).map(|c| if span > 0 && c >= columns - span { figure_height } else { 0.0 }).collect()
+}
+
+/// Fills units into columns top-down at column height `height` (measured from the body's top);
+/// `None` when they do not fit. A keep-with-next unit moves on with the unit after it.
+pub fn fill(units: &[(f32, bool)], offsets: &[f32], height: f32) -> Option<Vec<u32>> {
+    let mut out = Vec::with_capacity(units.len());
+    let mut c = 0usize;
+    let mut used = *offsets.first()?;
+    let mut i = 0;
+    while i < units.len() {
+        let (h, keep) = units[i];
+        let next = if keep { units.get(i + 1).map(|u| u.0).unwrap_or(0.0) } else { 0.0 };
+        let column_empty = used <= offsets[c] + EPS;
+        if used + h + next <= height + EPS || (column_empty && used + h <= height + EPS) {
+            out.push(c as u32);
+            used += h;
+            i += 1;
+        } else {
+            c += 1;
+            if c >= offsets.len() {
+                return None;
+            }
+            used = offsets[c];
+        }
+    }
+    Some(out)
+}
+
+/// The least column height that holds the units: the columns balanced.
+pub fn balance(units: &[(f32, bool)], offsets: &[f32]) -> f32 {
+    if units.is_empty() {
+        return offsets.iter().cloned().fold(0.0, f32::max);
+    }
+    let total: f32 = units.iter().map(|u| u.0).sum();
+    let tallest = units.iter().map(|u| u.0).fold(0.0, f32::max);
+    let max_off = offsets.iter().cloned().fold(0.0, f32::max);
+    let mut lo = (total / offsets.len() as f32).max(tallest) - EPS;
+    let mut hi = total + max_off + tallest;
+    if fill(units, offsets, lo).is_some() {
+        hi = lo;
+    }
+    for _ in 0..40 {
+        if hi - lo < 0.05 {
+            break;
+        }
+        let mid = (lo + hi) / 2.0;
+        if fill(units, offsets, mid).is_some() {
+            hi = mid;
+        } else {
+            lo = mid;
+        }
+    }
+    // Report the height the fullest column actually reaches, not the search's bound.
+    let cols = fill(units, offsets, hi).expect("the upper bound holds every unit");
+    let mut used: Vec<f32> = offsets.to_vec();
+    for (u, c) in units.iter().zip(cols) {
+        used[c as usize] += u.0;
+    }
+    used.into_iter().fold(0.0, f32::max)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pdf::layout::fake::Fixed;
+
+    fn lines(n: usize, h: f32) -> Vec<(f32, bool)> {
+        vec![(h, false); n]
+    }
+
+    #[test]
+    fn balance_spreads_lines_evenly() {
+        let h = balance(&lines(10, 10.0), &[0.0, 0.0, 0.0]);
+        assert_eq!(h, 40.0);
+        let h = balance(&lines(9, 10.0), &[0.0, 0.0, 0.0]);
+        assert_eq!(h, 30.0);
+    }
+
+    #[test]
+    fn balance_respects_a_figure_over_some_columns() {
+        // Two columns, the right one starting 30 lower (under a figure): 7 lines left, 3 right.
+        let h = balance(&lines(10, 10.0), &[0.0, 30.0]);
+        assert_eq!(h, 70.0);
+    }
+
+    #[test]
+    fn a_crosshead_never_ends_a_column() {
+        let mut u = lines(6, 10.0);
+        u[2].1 = true; // a crosshead as the third unit
+        assert_eq!(fill(&u, &[0.0, 0.0, 0.0], 30.0).unwrap(), vec![0, 0, 1, 1, 1, 2]);
+        // Where it must not fire: the crosshead and its line fit together.
+        assert_eq!(fill(&u, &[0.0, 0.0], 40.0).unwrap(), vec![0, 0, 0, 0, 1, 1]);
+    }
+
+    fn article(paras: usize, chars: usize) -> Article {
+        Article {
+            headline: Some("测试标题 副行".into()),
+            byline: Some("本报讯（记者 某某）".into()),
+            blocks: (0..paras)
+                .map(|i| Block::Paragraph { text: "字".repeat(chars), line: 10 + i as u32 })
+                .collect(),
+            lines: [1, 20],
+            ..Default::default()
+        }
+    }
+
+    fn story(a: &Article, s: &Setter<Fixed>) -> Story<String> {
+        let mut w = vec![];
+        Story::prepare(s, ArticleRef { page: 0, article: 0 }, a, Path::new("."), &mut w)
+    }
+
+    #[test]
+    fn body_is_set_at_column_width_once() {
+        let t = Template::broadsheet();
+        let s = Setter::new(&Fixed, &t);
+        let a = article(3, 26); // 2 em indent + 26 chars = 3 lines of 13
+        let st = story(&a, &s);
+        assert_eq!(st.body_lines(), 1 + 3 * 3);
+    }
+
+    #[test]
+    fn plan_opens_leading_to_reach_a_target_but_not_past_its_limit() {
+        let t = Template::broadsheet();
+        let s = Setter::new(&Fixed, &t);
+        let a = article(8, 50);
+        let st = story(&a, &s);
+        let part = Part { start: 0, end: st.units.len(), head: HeadKind::Full(Rank::Article), figures: true, jump_in: false, jump_out: false };
+        let nat = st.natural(&s, &part, 3);
+        let p = st.plan(&s, &part, 3, nat.height * 1.1);
+        assert!(p.leading > 1.0 && p.leading <= t.grid.max_leading_stretch);
+        assert!(p.height <= nat.height * 1.1 + EPS);
+        let max = st.plan(&s, &part, 3, nat.height * 10.0);
+        assert!((max.leading - t.grid.max_leading_stretch).abs() < 1e-3);
+        assert!(max.head_space <= s.max_head_space() + EPS);
+    }
+
+    #[test]
+    fn split_keeps_what_fits_and_ends_with_a_jump() {
+        let t = Template::broadsheet();
+        let s = Setter::new(&Fixed, &t);
+        let a = article(20, 60);
+        let st = story(&a, &s);
+        let part = Part { start: 0, end: st.units.len(), head: HeadKind::Full(Rank::Article), figures: true, jump_in: false, jump_out: false };
+        let nat = st.natural(&s, &part, 2);
+        let half = st.split(&s, part, 2, nat.height / 2.0, 3).unwrap();
+        assert!(half.jump_out && half.end < part.end && half.end > part.start);
+        assert!(st.natural(&s, &half, 2).height <= nat.height / 2.0 + EPS);
+        assert!(st.split(&s, part, 2, 10.0, 3).is_none());
+    }
+}

@@ -1,0 +1,390 @@
+//! Make-up of one page: blocks placed on the column grid, then balanced to the type area's bottom.
+//!
+//! Third stage of the layout (template → blocks → **pages**). The page's parts go onto its column
+//! skyline top-down in text order, each as a rectangle on a run of columns whose tops are level,
+//! at the highest such run. Because every block sits on a level run, the lowest blocks partition
+//! the columns; balancing then opens each of them (and the blocks of the same width above it) by
+//! the space left under it, within the template's bounds. A part too tall for the room left is cut
+//! where the room ends and its rest carried to the next page; a part with no room at all waits.
+//!
+//! A beam search tries a few widths per part (the lead 4–8 columns, others 2–5, briefs 1–2) and
+//! keeps the make-up with the least space it cannot fill and the fewest jumps.
+
+use super::blocks::{HeadKind, Part, Plan, Rank, Setter, Story, EPS};
+use super::template::Template;
+use super::Measure;
+
+/// Parts kept per step of the search: enough to find a full page among the few shapes a page of
+/// six to ten articles can take, few enough for a page to take about a millisecond.
+const BEAM: usize = 16;
+
+/// Cost of a jump, in square points of unfilled page: an editor would rather leave a hole of
+/// about a column by 25 lines than send a reader to another page.
+const JUMP_COST: f32 = 117.0 * 13.5 * 25.0;
+
+/// Cost of carrying a whole part to the next page: worse than a jump, still better than a hole of
+/// half a page.
+const DEFER_COST: f32 = JUMP_COST * 4.0;
+
+/// Cost of each column a lead is narrower than it may be: about two lines of a column, so a
+/// narrower lead wins only where it fills the page better.
+const NARROW_LEAD_COST: f32 = 117.0 * 13.5 * 2.0;
+
+/// A part is only cut when at least this many units of it stay on the page, and go on (a lone
+/// line or two at a column's foot, or a continuation of two lines, reads as a mistake).
+const MIN_SPLIT_UNITS: usize = 6;
+
+/// A part gets one more column it may take for every this many lines: about half a column of a
+/// broadsheet page.
+const LINES_PER_WIDE_COLUMN: usize = 50;
+
+/// Fewest lines a column of a block of more than the narrowest width should hold.
+const MIN_LINES_PER_COLUMN: usize = 6;
+
+/// One part to place, in reading order: which story and what run of it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Item {
+    pub story: usize,
+    pub part: Part,
+}
+
+/// A part placed on the page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Slot {
+    pub story: usize,
+    pub part: Part,
+    pub column: u32,
+    pub y: f32,
+    pub plan: Plan,
+}
+
+/// A made-up page: its slots, and what it could not hold (carried on, in reading order).
+#[derive(Debug, Clone)]
+pub struct Made {
+    pub slots: Vec<Slot>,
+    pub carried: Vec<Item>,
+}
+
+#[derive(Clone)]
+struct State {
+    sky: Vec<f32>,
+    slots: Vec<Slot>,
+    carried: Vec<Item>,
+    penalty: f32,
+}
+
+/// Widths (in columns) a part may take on its page.
+fn widths(t: &Template, story_lines: usize, head: HeadKind) -> std::ops::RangeInclusive<u32> {
+    let [lo, hi] = match head {
+        HeadKind::Full(Rank::Lead) => t.widths.lead,
+        HeadKind::Full(Rank::Brief) => t.widths.brief,
+        _ if story_lines <= t.widths.brief_lines as usize => t.widths.brief,
+        _ => t.widths.article,
+    };
+    // A part longer than its widest block could hold on a page may take more of the page, so a
+    // long continuation does not leave the rest of its page empty.
+    let hi = hi.max((story_lines / LINES_PER_WIDE_COLUMN) as u32);
+    lo..=hi.min(t.grid.columns)
+}
+
+/// The rank a new article takes on its page: the first is the lead, short ones are briefs.
+pub fn rank(t: &Template, first_on_page: bool, body_lines: usize) -> Rank {
+    if first_on_page {
+        Rank::Lead
+    } else if body_lines <= t.widths.brief_lines as usize {
+        Rank::Brief
+    } else {
+        Rank::Article
+    }
+}
+
+/// Makes up a page whose blocks may use the type area from `top` down.
+pub fn make_up<M: Measure>(s: &Setter<M>, stories: &[Story<M::Line>], items: &[Item], top: f32) -> Made {
+    let g = &s.geometry;
+    let start = State { sky: vec![top; g.columns as usize], slots: vec![], carried: vec![], penalty: 0.0 };
+    let mut beam = vec![start];
+    for (i, item) in items.iter().enumerate() {
+        let mut next: Vec<(f32, State)> = Vec::new();
+        for st in &beam {
+            for cand in expand(s, stories, st, item) {
+                let done = complete(s, stories, cand.clone(), &items[i + 1..]);
+                next.push((score(s, stories, &done), cand));
+            }
+        }
+        next.sort_by(|a, b| a.0.total_cmp(&b.0));
+        next.dedup_by(|a, b| a.1.slots == b.1.slots && a.1.carried == b.1.carried);
+        beam = next.into_iter().take(BEAM).map(|(_, st)| st).collect();
+    }
+    let best = beam
+        .into_iter()
+        .map(|st| (score(s, stories, &st), st))
+        .min_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, st)| st)
+        .expect("the beam is never empty");
+    let slots = balance(s, stories, best.slots);
+    Made { slots, carried: best.carried }
+}
+
+/// Every way to place `item` on `st`: each allowed width at the highest level run that holds it,
+/// flush left or right in the run; cut to the room when too tall; carried on when nothing fits.
+fn expand<M: Measure>(s: &Setter<M>, stories: &[Story<M::Line>], st: &State, item: &Item) -> Vec<State> {
+    let g = &s.geometry;
+    let bottom = g.bottom();
+    let story = &stories[item.story];
+    let mut out = Vec::new();
+    let len = item.part.end - item.part.start;
+    let allowed = widths(s.template, len, item.part.head);
+    let (narrowest, widest) = (*allowed.start(), *allowed.end());
+    for w in allowed {
+        if w > narrowest && len < w as usize * MIN_LINES_PER_COLUMN {
+            continue; // a block of a few lines a column reads as a strip, not an article
+        }
+        let Some((run_start, run_len, y)) = highest_run(&st.sky, w) else { continue };
+        let mut starts = vec![run_start];
+        if run_len > w {
+            starts.push(run_start + run_len - w);
+        }
+        let room = bottom - y;
+        for column in starts {
+            let natural = story.natural(s, &item.part, w);
+            let mut next = st.clone();
+            if natural.height <= room + EPS {
+                place(&mut next, item.story, item.part, column, y, natural);
+            } else if let Some(cut) = story.split(s, item.part, w, room, MIN_SPLIT_UNITS).filter(|c| item.part.end - c.end >= MIN_SPLIT_UNITS) {
+                // Its shape at the room is settled when the page is balanced.
+                place(&mut next, item.story, cut, column, y, story.natural(s, &cut, w));
+                next.carried.push(Item {
+                    story: item.story,
+                    part: Part { start: cut.end, head: HeadKind::Repeat, figures: false, jump_in: true, ..item.part },
+                });
+                next.penalty += JUMP_COST;
+            } else {
+                continue;
+            }
+            if item.part.head == HeadKind::Full(Rank::Lead) {
+                // The lead reads as the lead when it runs across most of the page.
+                next.penalty += (widest - w) as f32 * NARROW_LEAD_COST;
+            }
+            out.push(next);
+        }
+    }
+    if out.is_empty() {
+        let mut next = st.clone();
+        next.carried.push(*item);
+        next.penalty += DEFER_COST;
+        out.push(next);
+    }
+    out
+}
+
+fn place(st: &mut State, story: usize, part: Part, column: u32, y: f32, plan: Plan) {
+    for c in column..column + plan.columns {
+        st.sky[c as usize] = y + plan.height;
+    }
+    st.slots.push(Slot { story, part, column, y, plan });
+}
+
+/// The highest run of at least `w` level columns: (first column, run length, its top).
+fn highest_run(sky: &[f32], w: u32) -> Option<(u32, u32, f32)> {
+    let mut best: Option<(u32, u32, f32)> = None;
+    let mut i = 0;
+    while i < sky.len() {
+        let mut j = i + 1;
+        while j < sky.len() && (sky[j] - sky[i]).abs() <= EPS {
+            j += 1;
+        }
+        let len = (j - i) as u32;
+        if len >= w && best.is_none_or(|b| sky[i] < b.2 - EPS) {
+            best = Some((i as u32, len, sky[i]));
+        }
+        i = j;
+    }
+    best
+}
+
+/// Places the remaining items greedily — each where it leaves the skyline most level — so a
+/// partial make-up can be judged by the page it leads to.
+fn complete<M: Measure>(s: &Setter<M>, stories: &[Story<M::Line>], mut st: State, rest: &[Item]) -> State {
+    for item in rest {
+        st = expand(s, stories, &st, item)
+            .into_iter()
+            .min_by(|a, b| {
+                let key = |x: &State| {
+                    let hi = x.sky.iter().cloned().fold(f32::MIN, f32::max);
+                    let lo = x.sky.iter().cloned().fold(f32::MAX, f32::min);
+                    x.penalty + (hi - lo) * s.geometry.column_width
+                };
+                key(a).total_cmp(&key(b))
+            })
+            .expect("expand always offers a way on");
+    }
+    st
+}
+
+/// Blocks whose bottom is the page's lowest in their columns, with the blocks of the same columns
+/// above them: the stacks balancing may open.
+fn stacks(slots: &[Slot], sky: &[f32]) -> Vec<Vec<usize>> {
+    let mut out = Vec::new();
+    for (i, b) in slots.iter().enumerate() {
+        let bottom = b.y + b.plan.height;
+        let lowest = (b.column..b.column + b.plan.columns).all(|c| (sky[c as usize] - bottom).abs() <= EPS);
+        if !lowest {
+            continue;
+        }
+        // Walk up through blocks of exactly these columns that sit directly on one another.
+        let mut stack = vec![i];
+        let mut cur = i;
+        while let Some(k) = slots.iter().position(|a| {
+            a.column == b.column
+                && a.plan.columns == b.plan.columns
+                && (a.y + a.plan.height - slots[cur].y).abs() <= EPS
+        }) {
+            stack.push(k);
+            cur = k;
+        }
+        stack.reverse();
+        out.push(stack);
+    }
+    out
+}
+
+fn skyline(slots: &[Slot], columns: u32, top: f32) -> Vec<f32> {
+    let mut sky = vec![top; columns as usize];
+    for s in slots {
+        for c in s.column..s.column + s.plan.columns {
+            sky[c as usize] = sky[c as usize].max(s.y + s.plan.height);
+        }
+    }
+    sky
+}
+
+/// What a make-up costs: the area it leaves empty that no block can open into, plus its jumps.
+fn score<M: Measure>(s: &Setter<M>, stories: &[Story<M::Line>], st: &State) -> f32 {
+    let g = &s.geometry;
+    let bottom = g.bottom();
+    let mut empty = 0.0;
+    let mut covered = vec![false; g.columns as usize];
+    for stack in stacks(&st.slots, &st.sky) {
+        let b = &st.slots[*stack.last().expect("a stack holds its lowest block")];
+        let gap = bottom - (b.y + b.plan.height);
+        let can: f32 = stack
+            .iter()
+            .map(|&k| {
+                let sl = &st.slots[k];
+                let story = &stories[sl.story];
+                (story.stretched(s, &sl.part, sl.plan.columns).height - sl.plan.height).max(0.0)
+            })
+            .sum();
+        empty += (gap - can).max(0.0) * g.span_width(b.plan.columns);
+        for c in b.column..b.column + b.plan.columns {
+            covered[c as usize] = true;
+        }
+    }
+    for (c, done) in covered.iter().enumerate() {
+        if !done {
+            empty += (bottom - st.sky[c]) * g.column_width;
+        }
+    }
+    empty + st.penalty
+}
+
+/// Opens each lowest stack by the space under it, shared by its blocks as far as each can open.
+fn balance<M: Measure>(s: &Setter<M>, stories: &[Story<M::Line>], mut slots: Vec<Slot>) -> Vec<Slot> {
+    let g = &s.geometry;
+    let bottom = g.bottom();
+    let top = slots.iter().map(|x| x.y).fold(bottom, f32::min);
+    let sky = skyline(&slots, g.columns, top);
+    for stack in stacks(&slots, &sky) {
+        let last = *stack.last().expect("a stack holds its lowest block");
+        let gap = bottom - (slots[last].y + slots[last].plan.height);
+        if gap <= EPS {
+            continue;
+        }
+        let caps: Vec<f32> = stack
+            .iter()
+            .map(|&k| {
+                let sl = &slots[k];
+                (stories[sl.story].stretched(s, &sl.part, sl.plan.columns).height - sl.plan.height).max(0.0)
+            })
+            .collect();
+        let total: f32 = caps.iter().sum();
+        if total <= EPS {
+            continue;
+        }
+        let share = (gap / total).min(1.0);
+        let mut y = slots[stack[0]].y;
+        for (n, &k) in stack.iter().enumerate() {
+            let sl = &slots[k];
+            // The lowest block takes whatever is left, so the stack ends on the bottom line.
+            let target = if n + 1 == stack.len() { bottom - y } else { sl.plan.height + caps[n] * share };
+            let plan = stories[sl.story].plan(s, &sl.part, sl.plan.columns, target);
+            slots[k].y = y;
+            y += plan.height;
+            slots[k].plan = plan;
+        }
+    }
+    slots
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Article, ArticleRef, Block};
+    use crate::pdf::layout::fake::Fixed;
+    use std::path::Path;
+
+    #[test]
+    fn highest_run_finds_the_topmost_level_columns() {
+        let sky = [10.0, 10.0, 5.0, 5.0, 5.0, 8.0];
+        assert_eq!(highest_run(&sky, 2), Some((2, 3, 5.0)));
+        assert_eq!(highest_run(&sky, 4), None);
+        assert_eq!(highest_run(&[3.0; 4], 4), Some((0, 4, 3.0)));
+    }
+
+    fn story(s: &Setter<Fixed>, n: usize, chars: usize) -> Story<String> {
+        let a = Article {
+            headline: Some(format!("标题{n}")),
+            blocks: (0..6).map(|i| Block::Paragraph { text: "字".repeat(chars), line: i }).collect(),
+            lines: [1, 6],
+            ..Default::default()
+        };
+        Story::prepare(s, ArticleRef { page: 0, article: n }, &a, Path::new("."), &mut vec![])
+    }
+
+    #[test]
+    fn a_page_with_enough_text_ends_every_column_on_the_bottom_line() {
+        let t = Template::broadsheet();
+        let s = Setter::new(&Fixed, &t);
+        let stories: Vec<Story<String>> = (0..6).map(|n| story(&s, n, 160 + 40 * n)).collect();
+        let items: Vec<Item> = stories
+            .iter()
+            .enumerate()
+            .map(|(k, st)| Item {
+                story: k,
+                part: Part {
+                    start: 0,
+                    end: st.units.len(),
+                    head: HeadKind::Full(rank(&t, k == 0, st.body_lines())),
+                    figures: true,
+                    jump_in: false,
+                    jump_out: false,
+                },
+            })
+            .collect();
+        let g = t.geometry();
+        let made = make_up(&s, &stories, &items, g.top);
+        // More text than the page holds: what does not fit is carried on, cut where the room ends.
+        assert!(!made.carried.is_empty());
+        assert!(made.carried.iter().all(|i| i.part.jump_in || i.part.start == 0));
+        let sky = skyline(&made.slots, g.columns, g.top);
+        for (c, y) in sky.iter().enumerate() {
+            assert!((y - g.bottom()).abs() < 1.0, "column {c} ends at {y}, the type area at {}", g.bottom());
+        }
+        // Where it must not hold: one short article cannot fill a page, and is not stretched past
+        // the template's limits to pretend it does.
+        let one = make_up(&s, &stories, &items[..1], g.top);
+        let plan = &one.slots[0].plan;
+        assert!(plan.leading <= t.grid.max_leading_stretch + 1e-4);
+        assert!(one.slots[0].y + plan.height < g.bottom() - 100.0);
+    }
+}

@@ -1,0 +1,456 @@
+//! Spacing one line: punctuation compression, the CJK–Latin glue, and the adjustment that
+//! makes the line exactly as wide as the column. Third step of the text engine: `breaking`
+//! asks it how wide a candidate line is ([`measure`]) and `paragraph` asks it to space the
+//! chosen lines ([`fit`]); `lines` turns the result into glyph positions.
+//!
+//! Compression (标点挤压, clreq §3.1.6): a mark loses its blank where two marks meet (“。”” →
+//! the full stop loses its right half; “”（” → one half between them; “《“” → the inner
+//! opening mark loses its left half), and a closing or pause/stop mark at the end of a line
+//! loses its right blank, so the ink, not a blank, makes the right edge. In kaiming style pause
+//! marks and brackets/quotes are half an em everywhere and an opening mark at a line start
+//! (other than a paragraph's first) loses its left blank.
+//!
+//! Adjustment, in clreq's order. To stretch: (1) blanks taken out by kaiming style are given
+//! back, (2) CJK–Latin gaps and word spaces widen by up to a quarter em each, (3) the rest is
+//! spread evenly between characters — never inside ——, ……, or a Latin word. To squeeze (the
+//! 挤进 of 先挤进，后推出): (1) punctuation blanks, (2) CJK–Latin gaps and word spaces.
+
+use super::shape::{Class, Unit, IDEOGRAPHIC_SPACE};
+use super::PunctMode;
+
+/// The gap between Chinese and Latin letters or digits: a quarter em (clreq §3.2.2).
+pub const CJK_LATIN_GLUE_EM: f32 = 0.25;
+/// How far that gap may shrink when a line is squeezed: to an eighth of an em.
+const GLUE_SHRINK_EM: f32 = 0.125;
+/// How far that gap (and a word space) may widen before the even spreading starts.
+const GLUE_STRETCH_EM: f32 = 0.25;
+/// A word space may give up a third of itself (Western practice: 1/3 em down to 1/4 em).
+const SPACE_SHRINK: f32 = 1.0 / 3.0;
+/// Measurements are in points; this absorbs float error when comparing with a column width.
+pub const EPSILON: f32 = 0.01;
+
+/// What a line needs to know about where it stands.
+#[derive(Debug, Clone, Copy)]
+pub struct LineContext {
+    pub mode: PunctMode,
+    pub em: f32,
+    /// Extra space after every unit but the last, in points.
+    pub letter_spacing: f32,
+    /// The line is a paragraph's first (an opening mark there keeps its blank in both styles).
+    pub paragraph_start: bool,
+}
+
+/// How one line's units are spaced: blanks taken out of each unit, space after each.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Spacing {
+    pub trim_left: Vec<f32>,
+    pub trim_right: Vec<f32>,
+    /// Space after each unit (glue, letter spacing, adjustment); the last is 0.
+    pub gap_after: Vec<f32>,
+    /// Width of unit boxes and gaps together.
+    pub width: f32,
+}
+
+/// The natural width of a line and how far it can be squeezed.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Measure {
+    pub natural: f32,
+    pub min: f32,
+}
+
+/// Where a gap between two units may take adjustment from.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum GapKind {
+    /// Between two characters: takes the even spreading.
+    Even,
+    /// CJK–Latin glue: shrinks and stretches in step 2, then takes the even spreading.
+    Glue,
+    /// Inside ——, ……, a Latin word, or next to a word space: never adjusted.
+    Fixed,
+}
+
+/// A line before adjustment.
+struct Natural {
+    spacing: Spacing,
+    gaps: Vec<GapKind>,
+    /// Blanks each unit can still give up (squeeze step 1).
+    punct_shrink: Vec<f32>,
+    /// Blanks kaiming took out of each unit, to give back first when stretching.
+    kaiming_trim: Vec<f32>,
+    /// Natural width of each word space (0 for other units).
+    space: Vec<f32>,
+}
+
+/// Latin characters that take the CJK–Latin glue next to a Han character: letters, digits and
+/// the signs that belong to a number or word.
+fn takes_glue(unit: &Unit) -> bool {
+    unit.class == Class::Latin && (unit.ch.is_alphanumeric() || "%‰°#&@+=*$€£¥".contains(unit.ch))
+}
+
+/// The CJK side of the glue: Han and kana, not full-width symbols (no gap in 25℃).
+fn is_han_like(unit: &Unit) -> bool {
+    unit.class == Class::Ideograph && unit.ch.is_alphabetic()
+}
+
+fn is_word_char(unit: &Unit) -> bool {
+    unit.class == Class::Latin
+}
+
+fn natural(units: &[Unit], ctx: &LineContext) -> Natural {
+    let n = units.len();
+    let mut trim_left = vec![0.0; n];
+    let mut trim_right = vec![0.0; n];
+    let mut kaiming_trim = vec![0.0; n];
+    let mut gap_after = vec![0.0; n];
+    let mut gaps = vec![GapKind::Fixed; n];
+    let mut space = vec![0.0; n];
+
+    // Trailing and leading word spaces take no room: the line ends at the last ink.
+    let first = units.iter().position(|u| u.class != Class::Space).unwrap_or(n);
+    let last = units.iter().rposition(|u| u.class != Class::Space).map_or(0, |i| i + 1);
+
+    // Where two marks meet.
+    for i in first..last.saturating_sub(1) {
+        let (a, b) = (&units[i], &units[i + 1]);
+        if a.blank_right > 0.0 && (b.class.blank_on_right() || b.class == Class::Opening) {
+            trim_right[i] = a.blank_right;
+        } else if a.class == Class::Opening && b.class == Class::Opening && b.blank_left > 0.0 {
+            trim_left[i + 1] = b.blank_left;
+        }
+    }
+    // Line end: the last mark's right blank goes.
+    if last > first {
+        trim_right[last - 1] = units[last - 1].blank_right;
+    }
+    if ctx.mode == PunctMode::Kaiming {
+        for i in first..last {
+            let u = &units[i];
+            match u.class {
+                Class::Pause | Class::Closing if trim_right[i] == 0.0 => {
+                    trim_right[i] = u.blank_right;
+                    kaiming_trim[i] = u.blank_right;
+                }
+                Class::Opening if trim_left[i] == 0.0 && (i > first || !ctx.paragraph_start) => {
+                    trim_left[i] = u.blank_left;
+                    // At a line start the blank is not given back: the edge stays flush.
+                    if i > first {
+                        kaiming_trim[i] = u.blank_left;
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    let mut punct_shrink = vec![0.0; n];
+    for i in first..last {
+        let u = &units[i];
+        punct_shrink[i] = (u.blank_left - trim_left[i]) + (u.blank_right - trim_right[i]);
+    }
+
+    // Word spaces: natural width inside the line, none at its ends; a space between Han and
+    // Latin is the glue itself.
+    let mut widths: Vec<f32> = units.iter().map(|u| u.width).collect();
+    for i in 0..n {
+        if units[i].class != Class::Space {
+            continue;
+        }
+        if i < first || i >= last {
+            widths[i] = 0.0;
+            continue;
+        }
+        let before = units[..i].iter().rev().find(|u| u.class != Class::Space);
+        let after = units[i + 1..].iter().find(|u| u.class != Class::Space);
+        let cjk_side = before.is_some_and(|u| u.class != Class::Latin) || after.is_some_and(|u| u.class != Class::Latin);
+        // (An ideographic space keeps its em: it is the text's own spacing.)
+        if cjk_side && units[i].ch != IDEOGRAPHIC_SPACE {
+            widths[i] = CJK_LATIN_GLUE_EM * ctx.em;
+        }
+        space[i] = widths[i];
+    }
+
+    for i in first..last.saturating_sub(1) {
+        let (a, b) = (&units[i], &units[i + 1]);
+        let cjk_latin = (is_han_like(a) && takes_glue(b)) || (takes_glue(a) && is_han_like(b));
+        gaps[i] = if cjk_latin {
+            GapKind::Glue
+        } else if (a.class == Class::Dash && b.class == Class::Dash)
+            || (a.class == Class::Ellipsis && b.class == Class::Ellipsis)
+            || (is_word_char(a) && is_word_char(b))
+            || a.class == Class::Space
+            || b.class == Class::Space
+        {
+            GapKind::Fixed
+        } else {
+            GapKind::Even
+        };
+        gap_after[i] = ctx.letter_spacing + if cjk_latin { CJK_LATIN_GLUE_EM * ctx.em } else { 0.0 };
+    }
+
+    let width = (0..n).map(|i| widths[i] - trim_left[i] - trim_right[i] + gap_after[i]).sum();
+    // Spaces' widths are carried in `space`; put them in the unit boxes through the trims so
+    // that `lines` sees one number per unit.
+    for i in 0..n {
+        if units[i].class == Class::Space {
+            trim_right[i] = units[i].width - widths[i];
+        }
+    }
+    Natural {
+        spacing: Spacing { trim_left, trim_right, gap_after, width },
+        gaps,
+        punct_shrink,
+        kaiming_trim,
+        space,
+    }
+}
+
+/// How wide `units` are as one line, and how narrow squeezing can make them.
+pub fn measure(units: &[Unit], ctx: &LineContext) -> Measure {
+    let nat = natural(units, ctx);
+    let glue = nat.gaps.iter().filter(|g| **g == GapKind::Glue).count() as f32;
+    let shrink = nat.punct_shrink.iter().sum::<f32>()
+        + glue * (CJK_LATIN_GLUE_EM - GLUE_SHRINK_EM) * ctx.em
+        + nat.space.iter().sum::<f32>() * SPACE_SHRINK;
+    Measure { natural: nat.spacing.width, min: nat.spacing.width - shrink }
+}
+
+/// Spaces `units` as one line `width` points wide: squeezed if they are wider, stretched to it
+/// if `justify` (else left at their natural width).
+pub fn fit(units: &[Unit], ctx: &LineContext, width: f32, justify: bool) -> Spacing {
+    let Natural { mut spacing, gaps, punct_shrink, kaiming_trim, space } = natural(units, ctx);
+    let slack = width - spacing.width;
+    if slack < -EPSILON {
+        squeeze(units, &mut spacing, &gaps, &punct_shrink, &space, -slack, ctx);
+    } else if slack > EPSILON && justify {
+        stretch(&mut spacing, &gaps, &kaiming_trim, &space, slack, ctx);
+    }
+    spacing.width = (0..units.len())
+        .map(|i| units[i].width - spacing.trim_left[i] - spacing.trim_right[i] + spacing.gap_after[i])
+        .sum();
+    spacing
+}
+
+/// Takes `need` points out of a line, in clreq's order; what cannot be taken (an unbreakable
+/// run wider than the column) is taken evenly out of the character gaps.
+fn squeeze(
+    units: &[Unit],
+    spacing: &mut Spacing,
+    gaps: &[GapKind],
+    punct_shrink: &[f32],
+    space: &[f32],
+    mut need: f32,
+    ctx: &LineContext,
+) {
+    // Step 1: punctuation blanks, in proportion to what each mark has left.
+    let total: f32 = punct_shrink.iter().sum();
+    if total > 0.0 {
+        let share = (need / total).min(1.0);
+        for (i, s) in punct_shrink.iter().enumerate() {
+            let take = s * share;
+            if units[i].blank_right > spacing.trim_right[i] {
+                spacing.trim_right[i] += take;
+            } else {
+                spacing.trim_left[i] += take;
+            }
+        }
+        need -= total * share;
+    }
+    // Step 2: CJK–Latin glue and word spaces.
+    let glue_room = (CJK_LATIN_GLUE_EM - GLUE_SHRINK_EM) * ctx.em;
+    let glue_count = gaps.iter().filter(|g| **g == GapKind::Glue).count() as f32;
+    let space_room: f32 = space.iter().sum::<f32>() * SPACE_SHRINK;
+    let total = glue_count * glue_room + space_room;
+    if need > 0.0 && total > 0.0 {
+        let share = (need / total).min(1.0);
+        for (i, g) in gaps.iter().enumerate() {
+            if *g == GapKind::Glue {
+                spacing.gap_after[i] -= glue_room * share;
+            }
+            spacing.trim_right[i] += space[i] * SPACE_SHRINK * share;
+        }
+        need -= total * share;
+    }
+    // Last resort: the character gaps (only an overfull line comes here).
+    let even: Vec<usize> = (0..gaps.len()).filter(|&i| gaps[i] != GapKind::Fixed).collect();
+    if need > EPSILON && !even.is_empty() {
+        let each = need / even.len() as f32;
+        for i in even {
+            spacing.gap_after[i] -= each;
+        }
+    }
+}
+
+/// Adds `slack` points to a line, in clreq's order.
+fn stretch(spacing: &mut Spacing, gaps: &[GapKind], kaiming_trim: &[f32], space: &[f32], mut slack: f32, ctx: &LineContext) {
+    // Step 1: give back the blanks kaiming style took out mid-line.
+    let total: f32 = kaiming_trim.iter().sum();
+    if total > 0.0 {
+        let share = (slack / total).min(1.0);
+        for (i, t) in kaiming_trim.iter().enumerate() {
+            let back = t * share;
+            if spacing.trim_right[i] >= *t && *t > 0.0 && spacing.trim_left[i] == 0.0 {
+                spacing.trim_right[i] -= back;
+            } else {
+                spacing.trim_left[i] -= back;
+            }
+        }
+        slack -= total * share;
+    }
+    // Step 2: CJK–Latin gaps and word spaces, up to a quarter em each.
+    let room = GLUE_STRETCH_EM * ctx.em;
+    let glue: Vec<usize> = (0..gaps.len()).filter(|&i| gaps[i] == GapKind::Glue).collect();
+    let spaces: Vec<usize> = (0..space.len()).filter(|&i| space[i] > 0.0).collect();
+    let total = (glue.len() + spaces.len()) as f32 * room;
+    if slack > 0.0 && total > 0.0 {
+        let each = room * (slack / total).min(1.0);
+        for &i in &glue {
+            spacing.gap_after[i] += each;
+        }
+        for &i in &spaces {
+            spacing.trim_right[i] -= each;
+        }
+        slack -= each * (glue.len() + spaces.len()) as f32;
+    }
+    // Step 3: evenly between characters (never inside ——, …… or a word).
+    let even: Vec<usize> = (0..gaps.len()).filter(|&i| gaps[i] != GapKind::Fixed).collect();
+    if slack > EPSILON && !even.is_empty() {
+        let each = slack / even.len() as f32;
+        for i in even {
+            spacing.gap_after[i] += each;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pdf::text::shape::{shape, tests::fonts};
+    use crate::pdf::text::Style;
+
+    const EM: f32 = 10.0;
+
+    fn ctx(mode: PunctMode) -> LineContext {
+        LineContext { mode, em: EM, letter_spacing: 0.0, paragraph_start: false }
+    }
+
+    fn units(text: &str) -> Vec<Unit> {
+        shape(fonts(), text, &Style::body(EM), 1).units
+    }
+
+    fn natural_width(text: &str, mode: PunctMode) -> f32 {
+        measure(&units(text), &ctx(mode)).natural
+    }
+
+    #[test]
+    fn marks_meeting_lose_one_blank() {
+        // clreq: 。” → the full stop is half an em, the quote keeps its full em mid-line.
+        let u = units("甲。”乙");
+        let s = fit(&u, &ctx(PunctMode::Quanjiao), 100.0, false);
+        assert_eq!(s.trim_right[1], 5.0);
+        assert_eq!(s.trim_right[2], 0.0);
+        // ）（ → half an em of blank between them, not one em, not none.
+        let u = units("甲）（乙");
+        let s = fit(&u, &ctx(PunctMode::Quanjiao), 100.0, false);
+        assert_eq!((s.trim_right[1], s.trim_left[2]), (5.0, 0.0));
+        // “《 → the inner opening mark loses its left blank.
+        let u = units("甲“《乙");
+        let s = fit(&u, &ctx(PunctMode::Quanjiao), 100.0, false);
+        assert_eq!((s.trim_left[1], s.trim_left[2]), (0.0, 5.0));
+    }
+
+    #[test]
+    fn a_lone_mark_mid_line_keeps_its_em_in_quanjiao() {
+        assert_eq!(natural_width("甲，乙", PunctMode::Quanjiao), 30.0);
+        // but not in kaiming
+        assert_eq!(natural_width("甲，乙", PunctMode::Kaiming), 25.0);
+        // and a full stop keeps its em in kaiming too
+        assert_eq!(natural_width("甲。乙", PunctMode::Kaiming), 30.0);
+    }
+
+    #[test]
+    fn a_mark_at_line_end_loses_its_right_blank() {
+        assert_eq!(natural_width("甲乙。", PunctMode::Quanjiao), 25.0);
+        // an opening mark cannot end a line and keeps its blank if measured there
+        assert_eq!(natural_width("甲乙（", PunctMode::Quanjiao), 30.0);
+    }
+
+    #[test]
+    fn an_opening_mark_at_a_line_start_keeps_its_blank_in_quanjiao_only() {
+        assert_eq!(natural_width("《甲》", PunctMode::Quanjiao), 25.0);
+        assert_eq!(natural_width("《甲》", PunctMode::Kaiming), 20.0);
+        // a paragraph's first line keeps it in kaiming too
+        let c = LineContext { paragraph_start: true, ..ctx(PunctMode::Kaiming) };
+        assert_eq!(measure(&units("《甲》"), &c).natural, 25.0);
+    }
+
+    #[test]
+    fn interpunct_stays_half_an_em() {
+        assert_eq!(natural_width("甲·乙", PunctMode::Quanjiao), 25.0);
+        assert_eq!(natural_width("甲·乙", PunctMode::Kaiming), 25.0);
+        let u = units("甲·乙");
+        let s = fit(&u, &ctx(PunctMode::Quanjiao), 23.0, true);
+        assert_eq!((s.trim_left[1], s.trim_right[1]), (0.0, 0.0), "never squeezed");
+    }
+
+    #[test]
+    fn cjk_and_latin_are_spaced_by_glue_not_a_space() {
+        let u = units("甲ABC乙");
+        let abc: f32 = u[1..4].iter().map(|u| u.width).sum();
+        let m = measure(&u, &ctx(PunctMode::Quanjiao));
+        assert!((m.natural - (20.0 + abc + 2.0 * 2.5)).abs() < 0.01, "{m:?}");
+        assert_eq!(u.len(), 5, "no space unit is inserted");
+        // no glue between Latin letters or between Han characters, nor before a unit sign
+        assert_eq!(natural_width("甲乙", PunctMode::Quanjiao), 20.0);
+        let u = units("25℃");
+        let digits: f32 = u[..2].iter().map(|u| u.width).sum();
+        assert!((measure(&u, &ctx(PunctMode::Quanjiao)).natural - digits - 10.0).abs() < 0.01);
+    }
+
+    #[test]
+    fn squeezing_takes_punctuation_blanks_first() {
+        let u = units("甲，乙ABC丙");
+        let c = ctx(PunctMode::Quanjiao);
+        let nat = measure(&u, &c).natural;
+        let s = fit(&u, &c, nat - 4.0, true);
+        assert!((s.width - (nat - 4.0)).abs() < 0.01);
+        assert!((s.trim_right[1] - 4.0).abs() < 0.01, "the comma gives 4 pt");
+        assert!((s.gap_after[2] - 2.5).abs() < 0.01, "the glue is untouched");
+    }
+
+    #[test]
+    fn stretching_widens_glue_before_spreading_evenly() {
+        let u = units("甲AB乙丙");
+        let c = ctx(PunctMode::Quanjiao);
+        let nat = measure(&u, &c).natural;
+        // 4 pt: each glue can take 2.5 more, so the gaps between Han characters take nothing.
+        let s = fit(&u, &c, nat + 4.0, true);
+        assert!((s.gap_after[0] - 4.5).abs() < 0.01, "{:?}", s.gap_after);
+        assert_eq!(s.gap_after[3], 0.0, "Han gaps wait for step 3");
+        assert_eq!(s.gap_after[1], 0.0, "never inside a word");
+        // 10 pt: glue full (2 × 2.5), the rest spread evenly over the 3 non-word gaps.
+        let s = fit(&u, &c, nat + 10.0, true);
+        assert!((s.gap_after[3] - 5.0 / 3.0).abs() < 0.01, "{:?}", s.gap_after);
+        assert!((s.width - (nat + 10.0)).abs() < 0.01);
+    }
+
+    #[test]
+    fn never_stretches_inside_dashes_or_ellipses() {
+        let u = units("甲——乙……丙");
+        let c = ctx(PunctMode::Quanjiao);
+        let nat = measure(&u, &c).natural;
+        let s = fit(&u, &c, nat + 8.0, true);
+        assert_eq!(s.gap_after[1], 0.0);
+        assert_eq!(s.gap_after[4], 0.0);
+        assert!(s.gap_after[0] > 0.0 && s.gap_after[2] > 0.0);
+    }
+
+    #[test]
+    fn kaiming_blanks_are_given_back_first_when_stretching() {
+        let u = units("甲，乙丙");
+        let c = ctx(PunctMode::Kaiming);
+        let nat = measure(&u, &c).natural;
+        let s = fit(&u, &c, nat + 3.0, true);
+        assert!((s.trim_right[1] - 2.0).abs() < 0.01, "{:?}", s.trim_right);
+        assert!(s.gap_after.iter().all(|g| *g == 0.0));
+    }
+}
