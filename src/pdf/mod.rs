@@ -4,12 +4,14 @@
 //! text, a style and a width in, positioned glyph lines out) → the layout places those lines
 //! into [`frame::Frame`]s (one per page, items in points from the page's top-left) →
 //! [`render::render`] writes the frames as PDF bytes. Only `render` knows about printpdf.
-//! [`edition::write`] wires the whole; [`outline`] adds bookmarks and the language after render.
+//! [`edition::write`] wires the whole; [`outline`] adds bookmarks and the language after render;
+//! [`pdfx`] makes the rendered file print-ready (PDF/X).
 
 pub mod edition;
 pub mod fonts;
 pub mod frame;
 pub mod layout;
 pub mod outline;
+pub mod pdfx;
 pub mod render;
 pub mod text;

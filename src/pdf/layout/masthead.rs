@@ -135,7 +135,10 @@ pub fn masthead<M: Measure>(s: &Setter<M>, issue: &Issue, page_count: u32, ears:
 
     // The ear, boxed in the remaining columns.
     let mut blocks = Vec::new();
-    let mut bottom = y.max(top + t.masthead.min_lines as f32 * t.body_pitch());
+    // The band keeps its height for a paper's name or an ear; a source with neither gets no more
+    // band than its lines need.
+    let min_band = if name.is_empty() && !has_ear { 0.0 } else { t.masthead.min_lines as f32 * t.body_pitch() };
+    let mut bottom = y.max(top + min_band);
     if has_ear {
         let ex = g.column_x(mcols);
         let ew = g.span_width(g.columns - mcols);
