@@ -66,7 +66,20 @@ pub fn break_lines(
         let squeezes = |end: usize| measure(&units[start..end], &ctx).min <= room + EPSILON;
 
         // The most that fits at natural width (at least one unit, or nothing would progress).
+        // Start from what the plain widths allow (compression and glue move that by a unit or
+        // two), then step: measuring every prefix would cost a measure per character.
         let mut natural_end = start + 1;
+        let mut plain = 0.0;
+        for (i, unit) in units.iter().enumerate().skip(start) {
+            plain += unit.width;
+            if plain > room + EPSILON {
+                break;
+            }
+            natural_end = (i + 1).max(start + 1);
+        }
+        while natural_end > start + 1 && !fits(natural_end) {
+            natural_end -= 1;
+        }
         while natural_end < n && fits(natural_end + 1) {
             natural_end += 1;
         }
