@@ -23,7 +23,9 @@ Exit status: 0 done (warnings allowed), 1 cannot write the output, 2 unusable in
 const PDF_EXAMPLES: &str = "Example:\n  papertool pdf samples/jialing-2025-10-15.txt -o jialing.pdf\n\n\
 Writes the edition as the paper prints it: the masthead's page count (今日N版, 4 by default), each page\n\
 made up on the template's column grid. Without -o the PDF goes next to ISSUE with the extension .pdf.\n\
-Content that does not fit the pages is an error listing what is left over, and nothing is written.\n\n\
+Content that does not fit the pages is an error listing what is left over, and nothing is written.\n\
+The file is PDF/X-1a:2001 for coldset newsprint (output intent IFRA26) unless --no-pdfx asks for a\n\
+screen edition with jump links; an issue without a date in its masthead needs --no-pdfx.\n\n\
 Exit status: 0 done (warnings allowed), 1 failed (content does not fit, cannot write), 2 unusable input.";
 
 const CHECK_EXAMPLES: &str = "Example:\n  papertool check --strict samples/jialing-2025-10-15.txt\n\n\
@@ -113,6 +115,12 @@ enum Command {
         /// Folder holding the fonts; default: $PAPERTOOL_FONT_DIR, beside the binary, or the source tree's.
         #[arg(long, value_name = "DIR")]
         font_dir: Option<PathBuf>,
+        /// Print-ready PDF/X-1a:2001 for coldset newsprint (the default): CMYK, black overprinting, no links.
+        #[arg(long, overrides_with = "no_pdfx")]
+        pdfx: bool,
+        /// A screen edition instead: jump links and outline for reading on a computer, no PDF/X claim.
+        #[arg(long, overrides_with = "pdfx")]
+        no_pdfx: bool,
     },
     /// Check PDFs against PDF/X-1a:2001 and papertool's newsprint rules; exit 1 if one fails.
     #[command(name = "pdfx-check", hide = true)]
@@ -131,7 +139,7 @@ pub fn run() -> i32 {
         Command::Epub { issue, output, no_embed_fonts, font_dir, strict } => {
             epub(&issue, output.as_deref(), !no_embed_fonts, font_dir, strict)
         }
-        Command::Pdf { issue, output, template, pages, font_dir } => pdf(&issue, output, template, pages, font_dir),
+        Command::Pdf { issue, output, template, pages, font_dir, no_pdfx, .. } => pdf(&issue, output, template, pages, font_dir, !no_pdfx),
         Command::PdfxCheck { files } => Ok(pdfx_check(&files)),
     };
     match result {
@@ -152,7 +160,7 @@ fn parse(path: &Path, output: &Path) -> Result<i32, Error> {
     Ok(exit::OK)
 }
 
-fn pdf(path: &Path, output: Option<PathBuf>, template: Option<PathBuf>, pages: Option<u32>, font_dir: Option<PathBuf>) -> Result<i32, Error> {
+fn pdf(path: &Path, output: Option<PathBuf>, template: Option<PathBuf>, pages: Option<u32>, font_dir: Option<PathBuf>, print: bool) -> Result<i32, Error> {
     let issue = frontend::load(path)?;
     report_input(path, &issue);
     let base = if path == Path::new("-") { Path::new(".") } else { path.parent().unwrap_or(Path::new(".")) };
@@ -166,8 +174,22 @@ fn pdf(path: &Path, output: Option<PathBuf>, template: Option<PathBuf>, pages: O
     let (bytes, warnings) = edition::write(&issue, &opts)?;
     let shown = frontend::decode::display_name(path);
     let _ = write_warnings(&mut std::io::stderr().lock(), &shown, &warnings);
+    let bytes = if print { print_ready(&shown, &issue, bytes)? } else { bytes };
     write_atomic(&output, &bytes)?;
     Ok(exit::OK)
+}
+
+/// The PDF/X-1a pass over the rendered edition, with a warning per photo too coarse for print.
+fn print_ready(shown: &str, issue: &Issue, bytes: Vec<u8>) -> Result<Vec<u8>, Error> {
+    let meta = pdfx::PdfxMeta::for_issue(issue, 0.0).map_err(|e| Error::input(shown, e.to_string()))?;
+    let bytes = pdfx::make_pdfx(bytes, &meta)?;
+    for image in pdfx::low_resolution_images(&bytes) {
+        eprintln!(
+            "{shown}: warning: page {}: a photo of {}×{} px prints at {:.0} ppi, under the {:.0} ppi newsprint wants",
+            image.page, image.width_px, image.height_px, image.ppi, pdfx::MIN_PHOTO_PPI
+        );
+    }
+    Ok(bytes)
 }
 
 fn check(path: &Path, strict: bool) -> Result<i32, Error> {

@@ -67,27 +67,29 @@ pub struct Book {
 /// Makes the EPUB of `issue`.
 pub fn build(issue: &Issue, options: &Options) -> Result<Book> {
     let meta = Metadata::of(issue, options.source_date_epoch);
-    let fonts = FontDir::locate(options.font_dir.as_deref())?;
-    let mut warnings = Vec::new();
-    let pictures = images::load(issue, &options.image_dir, &mut warnings);
-    let content = book::lay_out(issue, &meta, &pictures);
-    let first_page = content.pages.first().map(|d| d.file.as_str()).unwrap_or("title.xhtml");
-    let (nav, nav_chars) = package::nav_body(
-        &content.toc,
-        &Landmarks { cover: COVER_DOC, toc: &format!("{NAV_DOC}#toc"), body: first_page },
-    );
-    let mut chars = content.chars.clone();
-    chars.merge(&nav_chars);
-
-    // The cover and the two subsets are independent and the slowest steps: run them side by side.
-    let (cover, subsets) = std::thread::scope(|s| {
-        let cover = s.spawn(|| cover::draw(issue, &meta, &fonts));
-        let subsets = options.embed_fonts.then(|| {
-            let bold = s.spawn(|| subset_face(&fonts, Face::SerifBold, &chars.bold));
-            let regular = subset_face(&fonts, Face::SerifRegular, &chars.regular);
+    let fonts = &FontDir::locate(options.font_dir.as_deref())?;
+    let meta = &meta;
+    // The cover and the font subsets are the slowest steps and independent of each other: the
+    // cover is drawn beside everything else, the bold subset beside the regular one.
+    let (cover, pictures, warnings, content, nav, subsets) = std::thread::scope(|s| {
+        let cover = s.spawn(move || cover::draw(issue, meta, fonts));
+        let mut warnings = Vec::new();
+        let pictures = images::load(issue, &options.image_dir, &mut warnings);
+        let content = book::lay_out(issue, meta, &pictures);
+        let first_page = content.pages.first().map(|d| d.file.as_str()).unwrap_or("title.xhtml");
+        let (nav, nav_chars) = package::nav_body(
+            &content.toc,
+            &Landmarks { cover: COVER_DOC, toc: &format!("{NAV_DOC}#toc"), body: first_page },
+        );
+        let mut chars = content.chars.clone();
+        chars.merge(&nav_chars);
+        let subsets = options.embed_fonts.then(move || {
+            let bold_chars = std::mem::take(&mut chars.bold);
+            let bold = s.spawn(move || subset_face(fonts, Face::SerifBold, &bold_chars));
+            let regular = subset_face(fonts, Face::SerifRegular, &chars.regular);
             (regular, bold.join().expect("font subsetting does not panic"))
         });
-        (cover.join().expect("cover drawing does not panic"), subsets)
+        (cover.join().expect("cover drawing does not panic"), pictures, warnings, content, nav, subsets)
     });
     let cover = cover?;
     let subsets = match subsets {
@@ -121,7 +123,7 @@ pub fn build(issue: &Issue, options: &Options) -> Result<Book> {
         let id = format!("page-{}", i + 1);
         add(&mut items, &id, page.file.clone(), XHTML, None, document(&page.title, page.body_class, &page.body), true);
     }
-    add(&mut items, "ncx", "toc.ncx".into(), "application/x-dtbncx+xml", None, package::ncx(&meta, &content.toc).into_bytes(), true);
+    add(&mut items, "ncx", "toc.ncx".into(), "application/x-dtbncx+xml", None, package::ncx(meta, &content.toc).into_bytes(), true);
     add(&mut items, "style", STYLESHEET.into(), "text/css", None, template::STYLESHEET.as_bytes().to_vec(), true);
     if let Some((regular, bold)) = subsets {
         let regular_href = format!("fonts/serif-regular.{}", regular.extension);
@@ -141,7 +143,7 @@ pub fn build(issue: &Issue, options: &Options) -> Result<Book> {
     let page_ids: Vec<String> = (1..=content.pages.len()).map(|i| format!("page-{i}")).collect();
     spine.extend(page_ids.iter().map(String::as_str));
     let opf = package::opf(&Package {
-        meta: &meta,
+        meta,
         items: &items,
         spine: &spine,
         fonts_embedded: entries.iter().any(|e| e.path.contains("/fonts/")),

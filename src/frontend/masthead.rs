@@ -21,6 +21,9 @@ const MASTHEAD_DATE_WITHIN: usize = 12;
 const MAX_EAR_LINES: usize = 12;
 /// Paper names are a few characters (`嘉陵报`, `重庆日报`).
 const MAX_PAPER_NAME_CHARS: usize = 12;
+/// Masthead lines are short (the longest is a contact line of two or three numbers); a longer
+/// line is body text and is not tried against the field patterns.
+const MAX_FIELD_LINE_BYTES: usize = 100 * 3;
 /// A publisher line names one or two bodies; longer is a sentence.
 const MAX_PUBLISHER_CHARS: usize = 60;
 
@@ -79,7 +82,7 @@ struct Fields {
 fn fields_of(line: &str, pending_ym: Option<&(String, String)>) -> Option<Fields> {
     let t = line.trim().trim_start_matches('#').trim();
     let mut f = Fields::default();
-    if t.is_empty() {
+    if t.is_empty() || t.len() > MAX_FIELD_LINE_BYTES {
         return None;
     }
     if let (Some((y, m)), Some(c)) = (pending_ym, DAY_ALONE.captures(t)) {
