@@ -149,7 +149,7 @@ pub fn masthead<M: Measure>(s: &Setter<M>, issue: &Issue, page_count: u32, ears:
         for (at, a) in ears {
             for text in [a.kicker.as_deref(), a.headline.as_deref(), a.subtitle.as_deref()].into_iter().flatten() {
                 for seg in text.split(['\n', ' ', '\u{3000}']).filter(|x| !x.is_empty()) {
-                    for l in s.measure.set(seg, &r.ear_headline, inner, a.lines[0]) {
+                    for l in s.set_balanced(seg, &r.ear_headline, inner, a.lines[0]) {
                         ear_marks.push(text_mark(ex + pad, ey, l, &r.ear_headline, None));
                         ey += r.ear_headline.line_pitch();
                     }
