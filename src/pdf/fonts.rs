@@ -58,8 +58,11 @@ impl FaceBytes {
 
 /// One parsed face: metrics, cmap and the program bytes for embedding.
 pub struct LoadedFace {
-    // Declared before `bytes` so it is dropped first: it borrows them.
+    // Declared before `bytes` so they are dropped first: they borrow them.
     face: ttf_parser::Face<'static>,
+    /// The Unicode cmap subtables, widest first, picked once (ttf-parser's own lookup walks
+    /// every subtable on every call).
+    cmaps: Vec<ttf_parser::cmap::Subtable<'static>>,
     bytes: FaceBytes,
     index: u32,
     units_per_em: f32,
@@ -78,6 +81,13 @@ impl LoadedFace {
         let slice: &'static [u8] = unsafe { std::mem::transmute::<&[u8], &'static [u8]>(slice) };
         let face = ttf_parser::Face::parse(slice, index)
             .map_err(|e| crate::error::Error::failed(format!("{label}: cannot parse font: {e}")))?;
+        let mut cmaps: Vec<ttf_parser::cmap::Subtable<'static>> = face
+            .tables()
+            .cmap
+            .map(|cmap| cmap.subtables.into_iter().filter(|t| t.is_unicode()).collect())
+            .unwrap_or_default();
+        // Format 12 covers all planes; format 4 only the BMP.
+        cmaps.sort_by_key(|t| !matches!(t.format, ttf_parser::cmap::Format::SegmentedCoverage(_)));
         let units_per_em = f32::from(face.units_per_em());
         let postscript_name = face
             .names()
@@ -85,12 +95,12 @@ impl LoadedFace {
             .find(|n| n.name_id == ttf_parser::name_id::POST_SCRIPT_NAME)
             .and_then(|n| n.to_string())
             .unwrap_or_else(|| label.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').collect());
-        Ok(LoadedFace { face, bytes, index, units_per_em, postscript_name, ink_cache: Mutex::new(HashMap::new()) })
+        Ok(LoadedFace { face, cmaps, bytes, index, units_per_em, postscript_name, ink_cache: Mutex::new(HashMap::new()) })
     }
 
     /// The glyph for `ch`, if the face has one (glyph 0, .notdef, counts as none).
     pub fn glyph(&self, ch: char) -> Option<u16> {
-        self.face.glyph_index(ch).map(|g| g.0).filter(|g| *g != 0)
+        self.cmaps.iter().find_map(|t| t.glyph_index(u32::from(ch))).map(|g| g.0).filter(|g| *g != 0)
     }
 
     /// Advance width of a glyph in font units.

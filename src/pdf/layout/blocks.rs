@@ -26,6 +26,10 @@ pub const EPS: f32 = 0.01;
 const HEAD_GAP_EM: f32 = 0.4;
 const FIGURE_GAP_EM: f32 = 0.8;
 
+/// Steps of the search for a balanced headline measure: to within 1/64 of the width, well under a
+/// character of any headline size.
+const BALANCE_STEPS: usize = 6;
+
 /// Characters that split a headline into the lines its editor meant (the source's spaces).
 fn headline_segments(text: &str) -> Vec<&str> {
     text.split([' ', '\u{3000}', '\t']).filter(|s| !s.is_empty()).collect()
@@ -158,6 +162,36 @@ impl<'a, M: Measure> Setter<'a, M> {
 
     fn set(&self, text: &str, role: &Role, width: f32, line: u32) -> Vec<SetLine<M::Line>> {
         self.measure.set(text, role, width, line)
+    }
+
+    /// Sets display type (headlines, kickers, subtitles) with its lines balanced: at the narrowest
+    /// measure that keeps the line count, placed as the role aligns it in the full `width`, so a
+    /// two-line headline does not end in a stub of a word or two.
+    pub fn set_balanced(&self, text: &str, role: &Role, width: f32, line: u32) -> Vec<SetLine<M::Line>> {
+        let lines = self.set(text, role, width, line);
+        if lines.len() < 2 {
+            return lines;
+        }
+        let n = lines.len();
+        let (mut lo, mut hi) = (width / n as f32, width);
+        for _ in 0..BALANCE_STEPS {
+            let mid = (lo + hi) / 2.0;
+            if self.set(text, role, mid, line).len() == n {
+                hi = mid;
+            } else {
+                lo = mid;
+            }
+        }
+        let shift = match role.align {
+            Alignment::Center => (width - hi) / 2.0,
+            Alignment::Right => width - hi,
+            Alignment::Left | Alignment::Justify => 0.0,
+        };
+        let mut out = self.set(text, role, hi, line);
+        for l in &mut out {
+            l.x += shift;
+        }
+        out
     }
 
     /// Height of the jump line unit.
@@ -360,7 +394,7 @@ impl<L: Clone> Story<L> {
             }
             if let Some(kicker) = &self.kicker {
                 for k in kicker.split('\n').filter(|k| !k.trim().is_empty()) {
-                    let set = s.set(k, &t.roles.kicker, width, self.line);
+                    let set = s.set_balanced(k, &t.roles.kicker, width, self.line);
                     add(&mut lines, &mut y, set, &t.roles.kicker);
                 }
                 y += gap;
@@ -372,14 +406,17 @@ impl<L: Clone> Story<L> {
                 HeadKind::Full(Rank::Article) => &t.headlines.article,
                 HeadKind::Full(Rank::Brief) | HeadKind::Repeat => &t.headlines.brief,
             };
-            let (role, set) = self.fit_headline(s, headline, sizes, width);
+            let (role, mut set) = self.fit_headline(s, headline, sizes, width);
+            if set.len() > 1 && headline_segments(headline).len() == 1 {
+                set = s.set_balanced(headline, &role, width, self.line);
+            }
             add(&mut lines, &mut y, set, &role);
         }
         if full {
             if let Some(sub) = &self.subtitle {
                 y += gap;
                 for k in sub.split('\n').filter(|k| !k.trim().is_empty()) {
-                    let set = s.set(k, &t.roles.subtitle, width, self.line);
+                    let set = s.set_balanced(k, &t.roles.subtitle, width, self.line);
                     add(&mut lines, &mut y, set, &t.roles.subtitle);
                 }
             }
