@@ -245,7 +245,8 @@ impl Canvas {
     }
 
     /// Breaks `text` into lines of at most `width`, between any two characters except inside a
-    /// run of Latin letters and digits, and never before a mark that may not start a line.
+    /// run of Latin letters and digits, and never before a mark that may not start a line; the
+    /// last line gets at least two characters.
     fn wrap(&self, faces: &[&FontRef], text: &str, px: f32, width: f32) -> Vec<String> {
         // Units that are not broken: a run of ASCII letters/digits, or one character.
         let mut units: Vec<String> = Vec::new();
@@ -259,21 +260,28 @@ impl Canvas {
                 _ => units.push(c.to_string()),
             }
         }
-        let mut lines = vec![String::new()];
+        let mut lines: Vec<Vec<String>> = vec![Vec::new()];
         let mut line_width = 0.0;
         for unit in units {
             let w = self.measure(faces, &unit, px);
             if line_width + w > width && !lines.last().is_some_and(|l| l.is_empty()) {
-                lines.push(String::new());
+                lines.push(Vec::new());
                 line_width = 0.0;
                 if unit.trim().is_empty() {
                     continue; // a space at a break is the break
                 }
             }
-            lines.last_mut().expect("one line at least").push_str(&unit);
+            lines.last_mut().expect("one line at least").push(unit);
             line_width += w;
         }
-        lines
+        // A last line of one character looks like a mistake: give it the previous line's last.
+        if let [.., prev, last] = &mut lines[..] {
+            if last.len() == 1 && prev.len() > 2 {
+                let moved = prev.pop().expect("checked above");
+                last.insert(0, moved);
+            }
+        }
+        lines.into_iter().map(|l| l.concat()).collect()
     }
 
     /// Writes the indexed PNG: signature, header, palette, the rows deflated in one go, end.
@@ -304,5 +312,24 @@ impl Canvas {
             out.extend(crc.to_be_bytes());
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrap_leaves_no_lone_character_and_keeps_marks_with_their_character() {
+        let fonts = FontDir::locate(None).unwrap();
+        let data = fonts.load(Face::SansBold).unwrap();
+        let sans = FontRef::try_from_slice(&data).unwrap();
+        let c = Canvas { rows: Vec::new() };
+        // Room for ten characters a line.
+        let width = 10.5 * Canvas::advance(&[&sans], '一', 10.0);
+        let lines = c.wrap(&[&sans], "一二三四五六七八九十开", 10.0, width);
+        assert_eq!(lines, vec!["一二三四五六七八九", "十开"]);
+        let lines = c.wrap(&[&sans], "一二三四五六七八九十，好的", 10.0, width);
+        assert!(lines[1].starts_with("十，"), "{lines:?}");
     }
 }
