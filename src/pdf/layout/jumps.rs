@@ -126,21 +126,15 @@ pub fn lay_out<M: Measure>(
         items.extend(own[n as usize - 1].iter().copied());
         let m = make_up(s, &stories, &items, head.bottom);
         for item in m.carried {
-            // The rest of a part whose story goes on later in the source joins that part there.
+            // The rest of a cut part whose story goes on later in the source joins that part
+            // there. A part that found no room at all goes to the next page whole, as before: it
+            // begins the article, and the source's continuation keeps its own headline.
             let later = own[n as usize..]
                 .iter_mut()
                 .flatten()
-                .find(|o| o.story == item.story && o.part.start == item.part.end);
+                .find(|o| item.part.jump_in && o.story == item.story && o.part.start == item.part.end);
             match later {
-                Some(o) => {
-                    o.part.start = item.part.start;
-                    if !item.part.jump_in {
-                        // Nothing of the article was placed before: it begins here, whole.
-                        o.part.head = item.part.head;
-                        o.part.figures = item.part.figures;
-                        o.part.jump_in = false;
-                    }
-                }
+                Some(o) => o.part.start = item.part.start,
                 None => carried.push(item),
             }
         }
