@@ -72,6 +72,12 @@ impl Measure for Engine<'_> {
         // The engine places alignment and indents in the glyphs' own x.
         set.lines.into_iter().map(|l| SetLine { width: l.width, x: 0.0, line: l }).collect()
     }
+
+    fn set_run_in(&self, lead: &str, lead_role: &Role, text: &str, role: &Role, width: f32, source_line: u32) -> Vec<SetLine<Line>> {
+        let set = text::set_run_in(self.fonts, lead, lead_role.face.face(), text, &style(role), width, source_line);
+        self.warnings.borrow_mut().extend(set.warnings);
+        set.lines.into_iter().map(|l| SetLine { width: l.width, x: 0.0, line: l }).collect()
+    }
 }
 
 fn color(c: Cmyk) -> Color {

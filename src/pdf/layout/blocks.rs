@@ -39,6 +39,14 @@ fn headline_segments(text: &str) -> Vec<&str> {
     text.split([' ', '\u{3000}', '\t']).filter(|s| !s.is_empty()).collect()
 }
 
+/// Whether a byline runs in at the start of the body: a dateline (`本报讯（记者 ×××）`,
+/// `新华社北京10月14日电`) in the body's size does; a byline line of its own (`□ 记者 ×××`), or one
+/// the template sets in another size, keeps a line of its own.
+fn runs_in(byline: &str, byline_role: &Role, body: &Role) -> bool {
+    let dateline = byline.ends_with(['）', ')', '讯', '电']);
+    dateline && (byline_role.size.pt() - body.size.pt()).abs() < EPS
+}
+
 /// How an article ranks on its page, which picks its headline sizes and widths.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Rank {
@@ -259,8 +267,13 @@ impl<L: Clone> Story<L> {
                 });
             }
         };
-        // Item 0 is the byline; blocks follow as items 1.., so every line has one identity.
-        if let Some(byline) = &article.byline {
+        // Item 0 is the byline; blocks follow as items 1.., so every line has one identity. A
+        // byline the first paragraph opened with is set on its first line, as the source had it.
+        let run_in = article
+            .byline
+            .as_deref()
+            .filter(|b| runs_in(b, &roles.byline, &roles.body) && matches!(article.blocks.first(), Some(Block::Paragraph { .. })));
+        if let (Some(byline), None) = (&article.byline, run_in) {
             let lines = s.set(byline, &roles.byline, col, article.lines[0]);
             push_lines(&mut units, lines, &roles.byline, 0, false);
         }
@@ -274,7 +287,10 @@ impl<L: Clone> Story<L> {
             }
             match block {
                 Block::Paragraph { text, line } => {
-                    let lines = s.set(text, &roles.body, col, *line);
+                    let lines = match run_in {
+                        Some(lead) if i == 0 => s.measure.set_run_in(lead, &roles.byline, text, &roles.body, col, *line),
+                        _ => s.set(text, &roles.body, col, *line),
+                    };
                     push_lines(&mut units, lines, &roles.body, item, false);
                 }
                 Block::Crosshead { text, line } => {
@@ -986,9 +1002,29 @@ mod tests {
     fn body_is_set_at_column_width_once() {
         let t = Template::broadsheet();
         let s = Setter::new(&Fixed, &t);
-        let a = article(3, 26); // 2 em indent + 26 chars = 3 lines of 13
+        let mut a = article(3, 26); // 2 em indent + 26 chars = 3 lines of 13
+        a.byline = Some("□ 记者 某某".into());
         let st = story(&a, &s);
-        assert_eq!(st.body_lines(), 1 + 3 * 3);
+        assert_eq!(st.body_lines(), 1 + 3 * 3, "a byline line of its own, then the paragraphs");
+    }
+
+    #[test]
+    fn a_dateline_byline_runs_in_at_the_body_start() {
+        let t = Template::broadsheet();
+        let s = Setter::new(&Fixed, &t);
+        let a = article(1, 21); // 2 em + 本报讯（记者 某某）(9.5 em) + 21 chars = 32.5 em: 3 lines of 13
+        let st = story(&a, &s);
+        let lines: Vec<(String, LineId)> = st
+            .units
+            .iter()
+            .filter_map(|u| match &u.content {
+                UnitContent::Line { line, id, .. } => Some((line.line.clone(), *id)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(lines.len(), 3, "{lines:?}");
+        assert!(lines[0].0.starts_with("本报讯（记者 某某）字"), "the body goes on on the byline's line: {lines:?}");
+        assert!(lines.iter().all(|(_, id)| id.item == 1), "the lines are the paragraph's");
     }
 
     #[test]

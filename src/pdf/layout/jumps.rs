@@ -66,6 +66,25 @@ pub fn lay_out<M: Measure>(
         }
     }
 
+    // A continuation the source put on a later page joins its article's first story, so that what
+    // overflows the first part goes on there, under the one jump the source already has, rather
+    // than onto the page between and cutting the article twice. One with figures of its own
+    // stays a story of its own: a part places its story's figures.
+    let own_len: Vec<usize> = stories.iter().map(|st| st.units.len()).collect();
+    let mut joined: HashMap<usize, (usize, usize)> = HashMap::new();
+    for chain in &chains {
+        let first = chain[0];
+        for &k in &chain[1..] {
+            if !stories[k].figures.is_empty() {
+                break;
+            }
+            let start = stories[first].units.len();
+            let units = std::mem::take(&mut stories[k].units);
+            stories[first].units.extend(units);
+            joined.insert(k, (first, start));
+        }
+    }
+
     // Each page's own parts, in the order of the text.
     let mut own: Vec<Vec<Item>> = vec![Vec::new(); page_count as usize];
     for (p, page) in issue.pages.iter().enumerate() {
@@ -75,13 +94,14 @@ pub fn lay_out<M: Measure>(
             let Some(&k) = index.get(&at) else { continue };
             let article = issue.article(at);
             let cont = issue.is_continuation(at);
-            let head = if cont { HeadKind::Repeat } else { HeadKind::Full(rank(t, first, stories[k].body_lines())) };
+            let head = if cont { HeadKind::Repeat } else { HeadKind::Full(rank(t, first, own_len[k])) };
             first &= cont;
+            let (story, start) = joined.get(&k).copied().unwrap_or((k, 0));
             own[page.number as usize - 1].push(Item {
-                story: k,
+                story,
                 part: Part {
-                    start: 0,
-                    end: stories[k].units.len(),
+                    start,
+                    end: start + own_len[k],
                     head,
                     figures: true,
                     jump_in: cont,
@@ -105,7 +125,19 @@ pub fn lay_out<M: Measure>(
         let mut items = std::mem::take(&mut carried);
         items.extend(own[n as usize - 1].iter().copied());
         let m = make_up(s, &stories, &items, head.bottom);
-        carried = m.carried;
+        for item in m.carried {
+            // The rest of a cut part whose story goes on later in the source joins that part
+            // there. A part that found no room at all goes to the next page whole, as before: it
+            // begins the article, and the source's continuation keeps its own headline.
+            let later = own[n as usize..]
+                .iter_mut()
+                .flatten()
+                .find(|o| item.part.jump_in && o.story == item.story && o.part.start == item.part.end);
+            match later {
+                Some(o) => o.part.start = item.part.start,
+                None => carried.push(item),
+            }
+        }
         made.push(m.slots);
         heads.push(head);
     }
@@ -337,11 +369,18 @@ mod tests {
             let got = |item: usize| -> String {
                 lines.range(LineId { article: at, item, line: 0 }..LineId { article: at, item: item + 1, line: 0 }).map(|(_, v)| v[0].clone()).collect()
             };
+            // A byline is set on a line of its own, or run in at the first paragraph's start.
+            let mut run_in = String::new();
             if let Some(b) = &a.byline {
-                assert_eq!(&got(0), b);
+                if got(0).is_empty() {
+                    run_in = b.clone();
+                } else {
+                    assert_eq!(&got(0), b);
+                }
             }
             for (i, b) in a.blocks.iter().enumerate() {
                 let want = match b {
+                    Block::Paragraph { text, .. } if i == 0 => format!("{run_in}{text}"),
                     Block::Paragraph { text, .. } | Block::Crosshead { text, .. } | Block::Promo { text, .. } => text.clone(),
                     Block::Caption { text, credit, .. } => format!("{text}{}", credit.clone().unwrap_or_default()),
                     Block::Verse { lines, .. } => lines.concat(),
@@ -402,6 +441,28 @@ mod tests {
         assert_eq!(first.article, cont.article);
         let has = |p: usize, s: &str| ed.pages[p].marks.iter().any(|m| matches!(m, Mark::Text { line, .. } if line.contains(s)));
         assert!(has(0, "（下转2版）") && has(1, "（上接1版）"));
+    }
+
+    #[test]
+    fn what_overflows_goes_on_where_the_source_continues_the_article() {
+        // Page 1 cannot hold the long article, whose source already jumps to page 3: its rest
+        // joins the continuation there, so the article is cut once, not onto page 2 and again.
+        let mut p1 = front_page();
+        let mut long = article("长篇调查报道", &[900; 12], 60);
+        long.jump_to = Some(3);
+        p1.push(long);
+        let mut rest = article("长篇调查报道", &[300, 300], 300);
+        rest.byline = None;
+        rest.continued_from = Some(1);
+        let is = issue(vec![p1, vec![article("第二版头条", &[400, 300], 200)], vec![rest], vec![]]);
+        let ed = lay(&is, 4).unwrap();
+        check_invariants(&is, &ed);
+        let long_at = ArticleRef { page: 0, article: 6 };
+        let parts = |p: usize| ed.pages[p].blocks.iter().filter(|b| b.article == Some(long_at)).count();
+        assert_eq!((parts(0), parts(1), parts(2)), (1, 0, 1), "page 1, then page 3 only");
+        let has = |p: usize, s: &str| ed.pages[p].marks.iter().any(|m| matches!(m, Mark::Text { line, .. } if line.contains(s)));
+        assert!(has(0, "（下转3版）") && has(2, "（上接1版）"));
+        assert!(!has(1, "（上接1版）"), "nothing of it on page 2");
     }
 
     #[test]

@@ -37,6 +37,10 @@ pub trait Measure {
 
     /// Sets `text` in `role`'s type at `width` points; `source_line` is for warnings.
     fn set(&self, text: &str, role: &Role, width: f32, source_line: u32) -> Vec<SetLine<Self::Line>>;
+
+    /// Sets `text` as [`Measure::set`] does, with `lead` run in at its start in `lead_role`'s face
+    /// (the roles share a size): a byline on the first line of the body.
+    fn set_run_in(&self, lead: &str, lead_role: &Role, text: &str, role: &Role, width: f32, source_line: u32) -> Vec<SetLine<Self::Line>>;
 }
 
 /// Identifies one line of an article's body flow: the `line`-th line of flow item `item` of the
@@ -146,6 +150,10 @@ pub(crate) mod fake {
                 }
             }
             out
+        }
+
+        fn set_run_in(&self, lead: &str, _lead_role: &Role, text: &str, role: &Role, width: f32, line: u32) -> Vec<SetLine<String>> {
+            self.set(&format!("{lead}{text}"), role, width, line)
         }
     }
 

@@ -160,5 +160,11 @@ pub struct SetText {
 /// issue's text the run came from, for warnings. A `\n` in `text` is a hard line break that
 /// starts a new paragraph (indented again).
 pub fn set(fonts: &FontSet, text: &str, style: &Style, width: f32, source_line: u32) -> SetText {
-    paragraph::set(fonts, text, style, width, source_line)
+    paragraph::set(fonts, None, text, style, width, source_line)
+}
+
+/// Sets `text` as [`set`] does, with `lead` run in at the start of its first paragraph in `face`
+/// (a bold byline before the body's first words, on the same line).
+pub fn set_run_in(fonts: &FontSet, lead: &str, face: Face, text: &str, style: &Style, width: f32, source_line: u32) -> SetText {
+    paragraph::set(fonts, Some((lead, face)), text, style, width, source_line)
 }

@@ -2,6 +2,7 @@
 //! heights. Last step of the text engine and the one [`super::set`] calls: it runs `shape`,
 //! `breaking` and `justify` on each paragraph and `lines` on each line.
 
+use crate::fonts::Face;
 use crate::pdf::fonts::FontSet;
 
 use super::breaking::{break_lines, pull_down_widow};
@@ -10,14 +11,22 @@ use super::lines::{build, EM_BOX_ASCENT};
 use super::shape::shape;
 use super::{Align, Line, SetText, Style};
 
-/// Sets `text` (paragraphs separated by `\n`) into lines of `width` points.
-pub fn set(fonts: &FontSet, text: &str, style: &Style, width: f32, source_line: u32) -> SetText {
+/// Sets `text` (paragraphs separated by `\n`) into lines of `width` points. `lead` is a run set
+/// in its own face at the start of the first paragraph, on the same lines as the text after it:
+/// the bold `本报讯（记者 ×××）` a news paragraph opens with.
+pub fn set(fonts: &FontSet, lead: Option<(&str, Face)>, text: &str, style: &Style, width: f32, source_line: u32) -> SetText {
     let mut lines = Vec::new();
     let mut warnings = Vec::new();
-    for paragraph in text.split('\n') {
+    for (n, paragraph) in text.split('\n').enumerate() {
+        let mut units = Vec::new();
+        if let (0, Some((lead, face))) = (n, lead) {
+            let shaped = shape(fonts, lead, &Style { face, ..style.clone() }, source_line);
+            warnings.extend(shaped.warnings);
+            units = shaped.units;
+        }
         let shaped = shape(fonts, paragraph, style, source_line);
         warnings.extend(shaped.warnings);
-        let units = shaped.units;
+        units.extend(shaped.units);
         if units.is_empty() {
             // An empty paragraph still takes its line: the source had a blank line there.
             lines.push(empty_line(style));
@@ -66,7 +75,7 @@ fn empty_line(style: &Style) -> Line {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fonts::Face;
+    use crate::pdf::fonts::FaceId;
     use crate::pdf::text::shape::tests::fonts;
     use crate::pdf::text::{PunctMode, Style};
 
@@ -82,7 +91,7 @@ mod tests {
 
     #[test]
     fn body_lines_are_flush_and_the_first_is_indented_two_ems() {
-        let set = set(fonts(), TEXT, &Style::body(SIZE), WIDTH, 1);
+        let set = set(fonts(), None, TEXT, &Style::body(SIZE), WIDTH, 1);
         assert!(set.lines.len() >= 3);
         assert!((first_ink_start(&set.lines[0]) - 2.0 * SIZE).abs() < 0.01);
         assert!(first_ink_start(&set.lines[1]).abs() < 0.01);
@@ -96,7 +105,7 @@ mod tests {
 
     #[test]
     fn glyphs_advance_to_the_next_glyph() {
-        let set = set(fonts(), TEXT, &Style::body(SIZE), WIDTH, 1);
+        let set = set(fonts(), None, TEXT, &Style::body(SIZE), WIDTH, 1);
         for line in &set.lines {
             for pair in line.glyphs.windows(2) {
                 assert!((pair[0].x + pair[0].advance - pair[1].x).abs() < 1e-3);
@@ -108,7 +117,7 @@ mod tests {
     #[test]
     fn lines_report_their_height_and_baselines() {
         let style = Style::body(SIZE);
-        let set = set(fonts(), TEXT, &style, WIDTH, 1);
+        let set = set(fonts(), None, TEXT, &style, WIDTH, 1);
         assert!((set.height - set.lines.len() as f32 * style.leading).abs() < 0.01);
         for pair in set.lines.windows(2) {
             assert!((pair[1].baseline - pair[0].baseline - style.leading).abs() < 0.01);
@@ -121,7 +130,7 @@ mod tests {
         // 13 + 1 characters: greedy breaking would leave 戊 alone on the last line.
         let text = "甲乙丙丁戊己庚辛壬癸子丑寅卯";
         let style = Style { first_indent_em: 0.0, ..Style::body(SIZE) };
-        let set = set(fonts(), text, &style, WIDTH, 1);
+        let set = set(fonts(), None, text, &style, WIDTH, 1);
         assert_eq!(set.lines.len(), 2);
         assert_eq!(set.lines[1].text().chars().count(), 2);
         assert!((set.lines[0].width - WIDTH).abs() < 0.02, "the line above is still flush");
@@ -130,7 +139,7 @@ mod tests {
     #[test]
     fn verse_keeps_its_lines_and_hangs_turnovers() {
         let text = "山城的雾是一封没有寄出的长信写满了整条江\n灯亮了";
-        let set = set(fonts(), text, &Style::verse(SIZE), 8.0 * SIZE, 1);
+        let set = set(fonts(), None, text, &Style::verse(SIZE), 8.0 * SIZE, 1);
         let texts: Vec<String> = set.lines.iter().map(Line::text).collect();
         assert_eq!(texts.last().map(String::as_str), Some("灯亮了"), "{texts:?}");
         assert!(set.lines.len() >= 3);
@@ -142,10 +151,10 @@ mod tests {
 
     #[test]
     fn a_jump_line_is_right_aligned_and_a_headline_centred() {
-        let jump = set(fonts(), "（下转第三版）", &Style::jump_line(Face::SerifRegular, SIZE), WIDTH, 1);
+        let jump = set(fonts(), None, "（下转第三版）", &Style::jump_line(Face::SerifRegular, SIZE), WIDTH, 1);
         assert_eq!(jump.lines.len(), 1);
         assert!((jump.lines[0].width - WIDTH).abs() < 0.01);
-        let head = set(fonts(), "老码头新栈桥", &Style::headline(Face::SansBold, SIZE, Align::Center), WIDTH, 1);
+        let head = set(fonts(), None, "老码头新栈桥", &Style::headline(Face::SansBold, SIZE, Align::Center), WIDTH, 1);
         let line = &head.lines[0];
         let left = line.glyphs[0].x;
         assert!((left - (WIDTH - line.width + left) / 2.0).abs() < 0.6, "centred: starts at {left}, ends at {}", line.width);
@@ -154,9 +163,10 @@ mod tests {
     #[test]
     fn kaiming_is_an_option_of_the_style() {
         let text = "甲，乙，丙，丁";
-        let quanjiao = set(fonts(), text, &Style { align: Align::Left, first_indent_em: 0.0, ..Style::body(SIZE) }, WIDTH, 1);
+        let quanjiao = set(fonts(), None, text, &Style { align: Align::Left, first_indent_em: 0.0, ..Style::body(SIZE) }, WIDTH, 1);
         let kaiming = set(
             fonts(),
+            None,
             text,
             &Style { align: Align::Left, first_indent_em: 0.0, punctuation: PunctMode::Kaiming, ..Style::body(SIZE) },
             WIDTH,
@@ -169,13 +179,29 @@ mod tests {
     #[test]
     fn letter_spacing_tracks_every_character() {
         let style = Style { letter_spacing_em: 0.5, ..Style::headline(Face::SansBold, SIZE, Align::Left) };
-        let set = set(fonts(), "江城", &style, WIDTH, 1);
+        let set = set(fonts(), None, "江城", &style, WIDTH, 1);
         assert!((set.lines[0].glyphs[1].x - set.lines[0].glyphs[0].x - 1.5 * SIZE).abs() < 0.01);
     }
 
     #[test]
+    fn a_run_in_lead_shares_the_first_line_in_its_own_face() {
+        let lead = "本报讯（记者 某某）";
+        let set = set(fonts(), Some((lead, Face::SerifBold)), TEXT, &Style::body(SIZE), WIDTH, 1);
+        let first = &set.lines[0];
+        assert!((first_ink_start(first) - 2.0 * SIZE).abs() < 0.01, "the paragraph's indent, before the lead");
+        assert!((first.width - WIDTH).abs() < 0.02, "the shared line is flush");
+        let bold = FaceId::shipped(Face::SerifBold);
+        let lead_glyphs = lead.chars().filter(|c| *c != ' ').count();
+        assert!(first.glyphs.iter().take(lead_glyphs).all(|g| g.face == bold || g.text == " "), "the lead is bold");
+        assert!(first.glyphs.iter().skip(lead.chars().count()).all(|g| g.face != bold), "the text after it is not");
+        assert!(first.glyphs.len() > lead.chars().count(), "the body starts on the lead's line");
+        let all: String = set.lines.iter().map(Line::text).collect();
+        assert_eq!(all, format!("{lead}{TEXT}"), "nothing lost, nothing added");
+    }
+
+    #[test]
     fn a_missing_character_is_reported_with_its_line_and_kept() {
-        let set = set(fonts(), "江\u{0378}城", &Style::body(SIZE), WIDTH, 77);
+        let set = set(fonts(), None, "江\u{0378}城", &Style::body(SIZE), WIDTH, 77);
         assert_eq!(set.warnings.len(), 1);
         assert_eq!(set.warnings[0].line, 77);
         assert_eq!(set.lines[0].text(), "江\u{0378}城");
