@@ -6,7 +6,8 @@
 //! - [`frontend`]: decode → pages → line roles → articles → repairs, text in, [`model::Issue`] out;
 //! - [`epub`]: the reflowable e-reader edition, reading only the model;
 //! - `pdf`: fonts, the Chinese text engine, page layout and rendering, reading only the model;
-//! - [`output`]: atomic writes shared by the writers; [`error`]: messages and exit codes.
+//! - [`output`]: atomic writes shared by the writers; [`xml`]: escaping shared by the writers;
+//!   [`error`]: messages and exit codes.
 
 pub mod epub;
 pub mod error;
@@ -15,3 +16,4 @@ pub mod frontend;
 pub mod model;
 pub mod output;
 pub mod pdf;
+pub mod xml;

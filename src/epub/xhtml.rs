@@ -7,6 +7,7 @@
 use std::collections::BTreeSet;
 
 use super::template;
+use crate::xml::{self, Breaks};
 
 /// The characters the book shows, by the weight they are set in.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -114,44 +115,18 @@ impl Document<'_> {
     }
 }
 
-/// Escapes text for XML content and attribute values.
+/// Escapes text for XHTML content and attribute values; tabs and line ends become spaces.
 pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    escape_into(&mut out, text);
-    out
+    xml::escape(text, Breaks::AsSpaces)
 }
 
 fn escape_into(out: &mut String, text: &str) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            // Tabs and line ends inside a block are white space to a reader; keep them as spaces.
-            '\t' | '\n' | '\r' => out.push(' '),
-            c if is_xml_char(c) => out.push(c),
-            // C0 controls, lone surrogates' replacements and U+FFFE/U+FFFF cannot appear in XML at
-            // all; the front end drops them from text, this guards hand-edited JSON.
-            _ => {}
-        }
-    }
-}
-
-/// Characters XML 1.0 allows in a document.
-fn is_xml_char(c: char) -> bool {
-    matches!(c, '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..='\u{10FFFF}')
+    xml::escape_into(out, text, Breaks::AsSpaces)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn escapes_markup_and_drops_what_xml_forbids() {
-        assert_eq!(escape("a<b>&\"c'\u{1}\u{FFFE}"), "a&lt;b&gt;&amp;&quot;c&#39;");
-    }
 
     #[test]
     fn notes_characters_by_weight() {

@@ -4,6 +4,7 @@
 //! `GTS_` keys; `pdfxid:` belongs to PDF/X-4 and later and so is not written here).
 
 use super::{producer, PdfxMeta, PDFX_CONFORMANCE, PDFX_VERSION};
+use crate::xml::{self, Breaks};
 
 /// The namespaces, as the checker expects them too.
 pub(crate) const NS_RDF: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#";
@@ -69,23 +70,9 @@ pub(crate) fn packet(meta: &PdfxMeta, digest: &[u8; 16]) -> String {
     )
 }
 
-/// XML text content: the five markup characters escaped, and the control characters XML 1.0
-/// cannot carry at all dropped (a title never needs them).
+/// XML text content: tabs and line ends kept, as the Info dictionary keeps them.
 fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 || c == '\u{fffe}' || c == '\u{ffff}' => {}
-            c => out.push(c),
-        }
-    }
-    out
+    xml::escape(text, Breaks::Keep)
 }
 
 /// A name-based (version 3, MD5) UUID layout of the digest: stable for the same content.
