@@ -106,11 +106,10 @@ pub fn break_lines(
                 (_, Some(previous)) => previous,
                 // One run wider than the column: break inside it, still never before a
                 // closing mark or after an opening one.
-                _ => (start + 1..=natural_end)
-                    .rev()
-                    .find(|&e| may_break_in_emergency(units, e))
-                    .or_else(|| (natural_end + 1..=n).find(|&e| may_break_before(units, e)))
-                    .unwrap_or(n),
+                // And when nothing in the line may begin the next (a run of marks no line may
+                // start, wider than the column), where the room ends: a mark at a line's start
+                // is a lesser fault than a line overprinting the next column.
+                _ => (start + 1..=natural_end).rev().find(|&e| may_break_in_emergency(units, e)).unwrap_or(natural_end),
             }
         };
         lines.push((start, end));
@@ -267,6 +266,21 @@ mod tests {
         assert!(l.len() > 1);
         assert!(l.iter().all(|l| !l.starts_with(',')));
         assert_eq!(l.concat(), "abcdefghijklmnopqrstuvwxyz,");
+    }
+
+    #[test]
+    fn a_run_no_line_may_start_with_is_still_kept_in_the_column() {
+        // Found by the fuzzer: 好 and ninety commas would otherwise be one line squeezed past
+        // its glyphs' own widths, drawn backwards over itself.
+        let run = format!("好{}。", ",".repeat(90));
+        let u = units(&run);
+        let ranges = break_lines(&u, |_| 7.0 * EM, |_| ctx(), false);
+        assert!(ranges.len() > 1);
+        for &(s, e) in &ranges {
+            assert!(measure(&u[s..e], &ctx()).min <= 7.0 * EM + EPSILON, "line {s}..{e} overflows");
+        }
+        let text: String = ranges.iter().flat_map(|&(s, e)| u[s..e].iter().map(|u| u.text.as_str())).collect();
+        assert_eq!(text, run);
     }
 
     #[test]
