@@ -230,6 +230,19 @@ impl FontSet {
         })
     }
 
+    /// The set of `dir`, loaded on first use and shared by every later edition in the process
+    /// (a batch's issues), with its system-fallback answers.
+    pub fn shared(dir: &FontDir) -> Result<Arc<FontSet>> {
+        static SETS: OnceLock<Mutex<HashMap<PathBuf, Arc<FontSet>>>> = OnceLock::new();
+        let mut sets = SETS.get_or_init(Mutex::default).lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(set) = sets.get(dir.path()) {
+            return Ok(set.clone());
+        }
+        let set = Arc::new(FontSet::load(dir)?);
+        sets.insert(dir.path().to_path_buf(), set.clone());
+        Ok(set)
+    }
+
     /// A shipped face.
     pub fn shipped(&self, face: Face) -> &LoadedFace {
         &self.shipped[FaceId::shipped(face).index()]
@@ -312,6 +325,12 @@ mod tests {
 
     fn fonts() -> FontSet {
         FontSet::load(&FontDir::locate(None).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn shared_set_is_loaded_once() {
+        let dir = FontDir::locate(None).unwrap();
+        assert!(Arc::ptr_eq(&FontSet::shared(&dir).unwrap(), &FontSet::shared(&dir).unwrap()));
     }
 
     #[test]
