@@ -105,7 +105,7 @@ fn load_one(dir: &Path, src: &str) -> Result<(ImageFormat, DynamicImage), String
 
 /// The file an image's `src` names, inside `dir`: absolute paths, `..`, URLs and links that lead
 /// out of the folder are refused, so an issue file cannot pull arbitrary files into a book.
-fn resolve(dir: &Path, src: &str) -> Result<PathBuf, String> {
+pub fn resolve(dir: &Path, src: &str) -> Result<PathBuf, String> {
     if src.contains("://") || src.starts_with("data:") {
         return Err("is not a local file and is not fetched".into());
     }

@@ -24,6 +24,10 @@ pub const EPS: f32 = 0.01;
 
 /// Gap between the parts of a headline group, and around figures, in ems of the body size.
 const HEAD_GAP_EM: f32 = 0.4;
+/// A photo with more pixels than this is refused from its header, before the renderer decodes
+/// it: a news photo is a few dozen megapixels at most, and a 20 000 × 20 000 header (a
+/// decompression bomb) would make the decoder take gigabytes.
+const MAX_PHOTO_PIXELS: u64 = 100_000_000;
 const FIGURE_GAP_EM: f32 = 0.8;
 
 /// Characters that split a headline into the lines its editor meant (the source's spaces).
@@ -274,13 +278,12 @@ impl<L: Clone> Story<L> {
                     });
                 }
                 Block::Image { src, line, alt } => {
-                    let path = base.join(src);
-                    let photo = match image::image_dimensions(&path) {
-                        Ok((w, h)) if w > 0 && h > 0 => Some((path, h as f32 / w as f32)),
-                        Ok(_) | Err(_) => {
+                    let photo = match placeable_photo(base, src) {
+                        Ok(photo) => Some(photo),
+                        Err(why) => {
                             warnings.push(Warning {
                                 line: *line,
-                                message: format!("photo {src} cannot be read; a framed placeholder stands in its place"),
+                                message: format!("photo {src} cannot be read ({why}); a framed placeholder stands in its place"),
                             });
                             None
                         }
@@ -861,9 +864,37 @@ pub fn balance(units: &[(f32, bool)], offsets: &[f32]) -> f32 {
     used.into_iter().fold(0.0, f32::max)
 }
 
+/// The file a photo's `src` names and its height-to-width ratio, or why it cannot be placed:
+/// paths leading out of the folder are refused unread (the EPUB's rule, shared), and
+/// sizes are read from the header only.
+fn placeable_photo(base: &Path, src: &str) -> Result<(PathBuf, f32), String> {
+    let path = crate::epub::images::resolve(base, src)?;
+    match image::image_dimensions(&path) {
+        Ok((w, h)) if w > 0 && h > 0 && u64::from(w) * u64::from(h) <= MAX_PHOTO_PIXELS => Ok((path, h as f32 / w as f32)),
+        Ok((w, h)) => Err(format!("{w}×{h} px is not a size papertool decodes")),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn photos_outside_the_folder_or_too_large_are_not_placed() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(placeable_photo(dir.path(), "../x.jpg").unwrap_err().contains("outside"));
+        assert!(placeable_photo(dir.path(), "/etc/passwd").unwrap_err().contains("outside"));
+        let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR".to_vec();
+        png.extend_from_slice(&20_000u32.to_be_bytes());
+        png.extend_from_slice(&20_000u32.to_be_bytes());
+        png.extend_from_slice(&[8, 2, 0, 0, 0]);
+        let mut crc = flate2::Crc::new();
+        crc.update(&png[12..]);
+        png.extend_from_slice(&crc.sum().to_be_bytes());
+        std::fs::write(dir.path().join("huge.png"), png).unwrap();
+        assert!(placeable_photo(dir.path(), "huge.png").unwrap_err().contains("20000×20000"));
+    }
     use crate::pdf::layout::fake::Fixed;
 
     fn lines(n: usize, h: f32) -> Vec<(f32, bool)> {
