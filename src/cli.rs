@@ -222,10 +222,15 @@ fn convert(
 ) -> Result<i32, Error> {
     let target = match output {
         None => Target::Beside,
-        Some(o) if issues.len() > 1 || o.is_dir() => Target::Folder(o),
+        // `-o out.pdf` with several issues is a slip, not a folder to make.
+        Some(o) if o.is_dir() || (issues.len() > 1 && !has_edition_extension(&o)) => Target::Folder(o),
         Some(o) => Target::File(o),
     };
     convert_to(issues, editions, Some(target), epub, pdf, run)
+}
+
+fn has_edition_extension(path: &Path) -> bool {
+    path.extension().is_some_and(|e| [Edition::Epub, Edition::Pdf].iter().any(|ed| e.eq_ignore_ascii_case(ed.extension())))
 }
 
 /// Plans the outputs (refusing impossible ones before reading anything), then runs the batch;
