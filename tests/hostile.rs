@@ -82,7 +82,7 @@ fn cases() -> Vec<Case> {
         bad("empty", text(String::new()), "empty"),
         bad("whitespace only", text(" \n\t\n　\r\n".into()), "empty"),
         bad("binary", Box::new(|_| (0..4096u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect()), "not a text file"),
-        bad("PDF renamed .txt", Box::new(|_| b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\nstream\n\x00\x01\x02endstream\n%%EOF\n".to_vec()), "PDF"),
+        bad("PDF renamed .txt", Box::new(|_| b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\nstream\n\x00\x01\x02endstream\n%%EOF\n".to_vec()), "is a PDF file"),
         bad("invalid UTF-8 and not GB18030", Box::new(|_| [MASTHEAD.as_bytes(), b"\xff\xfe\x80\xff\x81\x30\xff abc \xc3\x28 \xa0\xa1\xff\n"].concat()), "decode"),
         no_fit("60 MiB of text", Box::new(|_| {
             let para = format!("{BODY}");

@@ -103,12 +103,20 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, String> {
 
 /// Picks the encoding: a BOM decides; otherwise UTF-8 when the bytes are valid UTF-8, else GB18030
 /// (the superset of GBK and GB2312 that Chinese files without a BOM arrive in).
+/// How every PDF file begins.
+const PDF_MAGIC: &[u8] = b"%PDF-";
+
 fn decode_raw(bytes: &[u8]) -> Result<(String, &'static str), String> {
     if let Some((encoding, bom_len)) = Encoding::for_bom(bytes) {
         let body = &bytes[bom_len..];
         return strict(encoding, body)
             .map(|s| (s, name_of(encoding)))
             .ok_or_else(|| format!("cannot decode: it starts with a {} byte-order mark but is not valid {}", name_of(encoding), name_of(encoding)));
+    }
+    // A PDF's header is ASCII and its binary part may well decode as GB18030: known by its
+    // magic number, before any guess.
+    if bytes.starts_with(PDF_MAGIC) {
+        return Err("is a PDF file, not text: extract its text first (pdftotext, or an OCR / PDF-to-markdown tool)".into());
     }
     if let Some(at) = bytes.iter().position(|b| *b == 0) {
         return Err(format!("not a text file (NUL byte at offset {at})"));
@@ -215,6 +223,7 @@ mod tests {
     #[test]
     fn refuses_binary_undecodable_and_empty() {
         assert_eq!(decode(b"abc\0def").unwrap_err(), "not a text file (NUL byte at offset 3)");
+        assert!(decode(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj").unwrap_err().contains("is a PDF file"));
         assert!(decode(&[0x80, 0xFF, 0xFE, 0x81]).unwrap_err().starts_with("cannot decode"));
         assert!(decode(b"").unwrap_err().starts_with("empty file"));
         assert!(decode(" \n\u{3000}\r\n\t".as_bytes()).unwrap_err().starts_with("holds only whitespace"));

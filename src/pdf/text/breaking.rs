@@ -71,7 +71,11 @@ pub fn break_lines(
         let end = if natural_end == n || may_break_before(units, natural_end) {
             natural_end
         } else {
-            let next = (natural_end + 1..=n).find(|&e| may_break_before(units, e));
+            // Squeezing wins back a fraction of a line, never another line's worth: look for the
+            // next break no further than that, so a run far wider than the column (100 000 `#`)
+            // costs linear time, not quadratic.
+            let reach = (natural_end + (natural_end - start) + 1).min(n);
+            let next = (natural_end + 1..=reach).find(|&e| may_break_before(units, e));
             let previous = (start + 1..natural_end).rev().find(|&e| may_break_before(units, e));
             match (next, previous) {
                 // 先挤进: squeeze the rest of the unbreakable run in.
@@ -83,7 +87,7 @@ pub fn break_lines(
                 _ => (start + 1..=natural_end)
                     .rev()
                     .find(|&e| may_break_in_emergency(units, e))
-                    .or(next)
+                    .or_else(|| (natural_end + 1..=n).find(|&e| may_break_before(units, e)))
                     .unwrap_or(n),
             }
         };
@@ -151,6 +155,14 @@ mod tests {
 
     fn breakable(text: &str, i: usize) -> bool {
         may_break_before(&units(text), i)
+    }
+
+    #[test]
+    fn a_run_far_wider_than_the_column_is_cut_into_full_lines() {
+        let run = "#".repeat(5_000);
+        let got = lines(&run, 13.0);
+        assert!(got.len() > 100, "{} lines", got.len());
+        assert_eq!(got.concat(), run);
     }
 
     #[test]
