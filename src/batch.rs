@@ -265,7 +265,12 @@ pub fn convert(job: &Job, settings: &Settings) -> (Outcome, Vec<String>) {
                 }
             }
             Err(e) => {
-                messages.push(format!("papertool: {e}"));
+                // In a batch the reader must see which issue it was: name it when the edition's
+                // message does not.
+                messages.push(match &e {
+                    Error::Failed(m) if !m.starts_with(&shown) => format!("papertool: {shown}: {m}"),
+                    _ => format!("papertool: {e}"),
+                });
                 failed = failed.max(e.exit_code());
             }
         }
