@@ -19,7 +19,7 @@ fn main() -> ExitCode {
     let result = (|| -> Result<usize, String> {
         let text = std::fs::read_to_string(&source).map_err(|e| format!("{}: {e}", source.display()))?;
         let fonts = FontSet::load(&FontDir::locate(None).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
-        let (frames, warnings) = testpage::build(&fonts, &text);
+        let (frames, warnings) = testpage::build(&fonts, &testpage::paragraphs(&text));
         for w in &warnings {
             eprintln!("{}:{}: warning: {}", source.display(), w.line, w.message);
         }

@@ -24,7 +24,7 @@ use crate::error::{exit, Error, Result};
 use crate::frontend;
 use crate::model::{Issue, Warning};
 use crate::output::write_atomic;
-use crate::pdf::edition;
+use crate::pdf::{edition, pdfx};
 
 /// One of the two editions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -59,6 +59,9 @@ pub struct Settings {
     pub editions: Vec<Edition>,
     pub epub: epub::Options,
     pub pdf: edition::Options,
+    /// Run the PDF/X-1a pass over each PDF (the print-ready edition, `--pdfx`, the default);
+    /// off, the screen edition with jump links (`--no-pdfx`).
+    pub print_ready: bool,
     /// Write nothing for an issue that has warnings, and count it failed.
     pub strict: bool,
     /// No progress and no summary (messages about the issues themselves are still printed).
@@ -161,16 +164,14 @@ pub fn plan(inputs: &[PathBuf], editions: &[Edition], target: &Target) -> Result
     Ok(jobs)
 }
 
-/// `issue.txt` → `issue.epub`, beside it. The EPUB side refuses stdin (no name to take) and an
-/// input that already has the output's extension; the PDF of stdin goes to stdout.
+/// `issue.txt` → `issue.epub` / `issue.pdf`, beside it; one rule for both editions. Stdin has no
+/// name to take (and an EPUB or PDF poured onto a terminal helps nobody), and an input that
+/// already has the output's extension would be overwritten: both need `-o` (`-o -` for stdout).
 fn beside(input: &Path, edition: Edition) -> Result<PathBuf> {
     let shown = frontend::decode::display_name(input);
     let extension = edition.extension();
     if input == Path::new("-") {
-        return match edition {
-            Edition::Pdf => Ok(PathBuf::from("-")),
-            Edition::Epub => Err(Error::input(shown, format!("reading stdin: name the output with -o FILE.{extension}"))),
-        };
+        return Err(Error::input(shown, format!("reading stdin: name the output with -o FILE.{extension} (or -o - for stdout)")));
     }
     if input.extension().is_some_and(|e| e.eq_ignore_ascii_case(extension)) {
         return Err(Error::input(shown, format!("already a .{extension} file: name the output with -o")));
@@ -250,10 +251,10 @@ pub fn convert(job: &Job, settings: &Settings) -> (Outcome, Vec<String>) {
     let mut failed = exit::OK;
     let mut warned = !issue.warnings.is_empty();
     for (edition, output) in &job.outputs {
-        match make(&issue, &job.input, *edition, settings) {
+        match make(&issue, &job.input, &shown, *edition, settings) {
             Ok((bytes, warnings)) => {
-                messages.extend(warning_lines(&shown, &warnings));
                 warned |= !warnings.is_empty();
+                messages.extend(warnings);
                 if settings.strict && warned {
                     messages.push(format!("papertool: {shown}: warnings and --strict: {} not written", output.display()));
                     failed = failed.max(exit::FAILED);
@@ -283,20 +284,43 @@ pub fn convert(job: &Job, settings: &Settings) -> (Outcome, Vec<String>) {
     (outcome, messages)
 }
 
-/// One edition's bytes and its own warnings.
-fn make(issue: &Issue, input: &Path, edition: Edition, settings: &Settings) -> Result<(Vec<u8>, Vec<Warning>)> {
+/// One edition's bytes and its own warnings, as the lines to print.
+fn make(issue: &Issue, input: &Path, shown: &str, edition: Edition, settings: &Settings) -> Result<(Vec<u8>, Vec<String>)> {
     let folder = issue_folder(input);
     match edition {
         Edition::Epub => {
             let options = epub::Options { image_dir: folder, ..settings.epub.clone() };
             let book = epub::build(issue, &options)?;
-            Ok((book.bytes, book.warnings))
+            Ok((book.bytes, warning_lines(shown, &book.warnings)))
         }
         Edition::Pdf => {
             let options = edition::Options { base: folder, ..settings.pdf.clone() };
-            edition::write(issue, &options)
+            let (bytes, warnings) = edition::write(issue, &options)?;
+            let mut lines = warning_lines(shown, &warnings);
+            if !settings.print_ready {
+                return Ok((bytes, lines));
+            }
+            let (bytes, soft) = print_ready(shown, issue, bytes)?;
+            lines.extend(soft);
+            Ok((bytes, lines))
         }
     }
+}
+
+/// The PDF/X-1a pass over the rendered edition, with a warning per photo too coarse for print.
+fn print_ready(shown: &str, issue: &Issue, bytes: Vec<u8>) -> Result<(Vec<u8>, Vec<String>)> {
+    let meta = pdfx::PdfxMeta::for_issue(issue, 0.0).map_err(|e| Error::input(shown, e.to_string()))?;
+    let bytes = pdfx::make_pdfx(bytes, &meta)?;
+    let soft = pdfx::low_resolution_images(&bytes)
+        .into_iter()
+        .map(|image| {
+            format!(
+                "{shown}: warning: page {}: a photo of {}×{} px prints at {:.0} ppi, under the {:.0} ppi newsprint wants",
+                image.page, image.width_px, image.height_px, image.ppi, pdfx::MIN_PHOTO_PPI
+            )
+        })
+        .collect();
+    Ok((bytes, soft))
 }
 
 /// The folder an issue's photos are relative to: the issue file's own (the working folder for
@@ -411,10 +435,14 @@ mod tests {
     }
 
     #[test]
-    fn stdin_only_alone() {
-        assert!(plan(&paths(&["-", "x.txt"]), &[Edition::Pdf], &Target::Beside).is_err());
-        let jobs = plan(&paths(&["-"]), &[Edition::Pdf], &Target::Beside).unwrap();
-        assert_eq!(jobs[0].outputs[0].1, PathBuf::from("-"));
+    fn stdin_only_alone_and_only_with_o() {
+        assert!(plan(&paths(&["-", "x.txt"]), &[Edition::Pdf], &Target::File("-".into())).is_err());
+        for edition in [Edition::Epub, Edition::Pdf] {
+            let err = plan(&paths(&["-"]), &[edition], &Target::Beside).unwrap_err();
+            assert!(err.to_string().contains("-o - for stdout"), "{err}");
+            let jobs = plan(&paths(&["-"]), &[edition], &Target::File("-".into())).unwrap();
+            assert_eq!(jobs[0].outputs[0].1, PathBuf::from("-"));
+        }
     }
 
     #[test]

@@ -21,28 +21,71 @@ Prints the model as JSON (schema papertool.issue/1); warnings go to stderr as FI
 ISSUE may be the model's JSON itself, or - for stdin.\n\n\
 Exit status: 0 done (warnings allowed), 1 cannot write the output, 2 unusable input.";
 
-const PDF_EXAMPLES: &str = "Example:\n  papertool pdf samples/jialing-2025-10-15.txt -o jialing.pdf\n\n\
-Writes the edition as the paper prints it: the masthead's page count (今日N版, 4 by default), each page\n\
-made up on the template's column grid. Without -o the PDF goes next to ISSUE with the extension .pdf.\n\
-Content that does not fit the pages is an error listing what is left over, and nothing is written.\n\n\
-Exit status: 0 done (warnings allowed), 1 failed (content does not fit, cannot write), 2 unusable input.";
+/// Where outputs go, the same for both editions: said once, in every converting command's help.
+macro_rules! output_rule {
+    () => {
+        "Outputs: without -o each edition goes beside its issue, NAME.txt → NAME.epub / NAME.pdf (an input\n\
+that already has that extension needs -o). Stdin (-) has no name to take: give -o FILE, or -o - for\n\
+stdout. With one issue -o is the file (- for stdout) unless it is an existing folder; with several it\n\
+is a folder, made if missing, that gets NAME.epub / NAME.pdf of each. An output that is its own input,\n\
+or two issues that would write one file, are refused before anything is read. Every file is written\n\
+whole or not at all (a temporary file in its folder, then renamed)."
+    };
+}
 
-const ALL_EXAMPLES: &str = "Examples:\n  papertool all archive/2025/*.txt -o editions/   NAME.epub and NAME.pdf of each, in parallel\n\n\
-Issues run in parallel on every core; one that fails is reported and the others go on. A progress bar\n\
-shows on a terminal (plain lines otherwise, nothing with --quiet), and a summary closes the run.\n\n\
-Exit status: 0 all converted (warnings allowed), 1 some failed or --strict saw warnings, 2 some input unusable.";
+/// The progress and summary of a run of several issues, in every converting command's help.
+macro_rules! batch_rule {
+    () => {
+        "Several issues run in parallel on every core; one that fails is reported and the others go on. A\n\
+progress bar shows on a terminal (one plain line per issue when stderr is not one, nothing with\n\
+--quiet), and a summary closes the run: converted, with warnings, failed, time taken."
+    };
+}
+
+const PDF_EXAMPLES: &str = concat!(
+    "Examples:\n  papertool pdf samples/jialing-2025-10-15.txt -o jialing.pdf\n  \
+papertool pdf archive/*.txt -o pdfs/     NAME.pdf of each\n\n\
+Writes the edition as the paper prints it: the masthead's page count (今日N版, 4 by default), each page\n\
+made up on the template's column grid. Content that does not fit the pages is an error listing what is\n\
+left over, and nothing is written for that issue. The file is PDF/X-1a:2001 for coldset newsprint\n\
+(output intent IFRA26) unless --no-pdfx asks for a screen edition with jump links; an issue without a\n\
+date in its masthead needs --no-pdfx.\n\n",
+    output_rule!(),
+    "\n\n",
+    batch_rule!(),
+    "\n\nExit status: 0 done (warnings allowed), 1 failed (content does not fit, cannot write) or --strict\n\
+saw warnings, 2 unusable input; with several issues, the worst of them."
+);
+
+const ALL_EXAMPLES: &str = concat!(
+    "Examples:\n  papertool all archive/2025/*.txt -o editions/   NAME.epub and NAME.pdf of each\n  \
+papertool all issue.txt                          issue.epub and issue.pdf beside it\n\n\
+Both editions of each issue, from one reading of it; the PDF is print-ready PDF/X-1a unless --no-pdfx.\n\n",
+    output_rule!(),
+    "\n\n",
+    batch_rule!(),
+    "\n\nExit status: 0 all converted (warnings allowed), 1 some failed or --strict saw warnings, 2 some input\n\
+unusable."
+);
 
 const CHECK_EXAMPLES: &str = "Example:\n  papertool check --strict samples/jialing-2025-10-15.txt\n\n\
 Prints the pages and, per article, its page, headline, kicker, subtitle, byline, paragraph count and\n\
 jump, then every warning as FILE:LINE: warning: ….\n\n\
 Exit status: 0 done (warnings allowed), 1 --strict and there were warnings, 2 unusable input.";
 
-const EPUB_EXAMPLES: &str = "Examples:\n  papertool epub samples/jialing-2025-10-15.txt   writes samples/jialing-2025-10-15.epub\n  \
-papertool epub issue.json -o book.epub --no-embed-fonts\n\n\
-ISSUE is the issue's text or its model's JSON (from papertool parse), or - for stdin (then -o is\n\
-needed). Photos named in it (![alt](path)) are read relative to its folder. SOURCE_DATE_EPOCH, when\n\
-set, is the book's modification time; otherwise the issue's date is.\n\n\
-Exit status: 0 done (warnings allowed), 1 failed or --strict saw warnings, 2 unusable input.";
+const EPUB_EXAMPLES: &str = concat!(
+    "Examples:\n  papertool epub samples/jialing-2025-10-15.txt   writes samples/jialing-2025-10-15.epub\n  \
+papertool epub issue.json -o book.epub --no-embed-fonts\n  \
+papertool epub archive/*.txt -o books/           NAME.epub of each\n\n\
+ISSUE is the issue's text or its model's JSON (from papertool parse), or - for stdin. Photos named in\n\
+it (![alt](path)) are read relative to its folder. SOURCE_DATE_EPOCH, when set, is the book's\n\
+modification time; otherwise the issue's date is.\n\n",
+    output_rule!(),
+    "\n\n",
+    batch_rule!(),
+    "\n\nExit status: 0 done (warnings allowed), 1 failed or --strict saw warnings, 2 unusable input; with\n\
+several issues, the worst of them."
+);
 
 #[derive(Parser)]
 #[command(
@@ -154,6 +197,12 @@ struct PdfArgs {
     /// Page count of the edition; default: the masthead's (今日N版), else 4.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=64))]
     pages: Option<u32>,
+    /// Print-ready PDF/X-1a:2001 for coldset newsprint (the default): CMYK, black overprinting, no links.
+    #[arg(long, overrides_with = "no_pdfx")]
+    pdfx: bool,
+    /// A screen edition instead: jump links and outline for reading on a computer, no PDF/X claim.
+    #[arg(long, overrides_with = "pdfx")]
+    no_pdfx: bool,
 }
 
 #[derive(clap::Args)]
@@ -178,7 +227,8 @@ pub fn run() -> i32 {
         Command::Epub { issues, output, epub, run } => convert(&issues, &[Edition::Epub], output, Some(epub), None, run),
         Command::Pdf { issues, output, pdf, run } => convert(&issues, &[Edition::Pdf], output, None, Some(pdf), run),
         Command::All { issues, output, epub, pdf, run } => {
-            let output = Some(output.map_or(Target::Beside, Target::Folder));
+            // Two editions cannot share stdout: `-o -` is kept as a file for the plan to refuse.
+            let output = Some(output.map_or(Target::Beside, |o| if o == Path::new("-") { Target::File(o) } else { Target::Folder(o) }));
             convert_to(&issues, &[Edition::Epub, Edition::Pdf], output, Some(epub), Some(pdf), run)
         }
         Command::PdfxCheck { files } => Ok(pdfx_check(&files)),
@@ -222,7 +272,9 @@ fn convert(
 ) -> Result<i32, Error> {
     let target = match output {
         None => Target::Beside,
-        // `-o out.pdf` with several issues is a slip, not a folder to make.
+        // `-o -` is stdout, and `-o out.pdf` with several issues a slip: neither is a folder
+        // to make (the plan refuses them).
+        Some(o) if o == Path::new("-") => Target::File(o),
         Some(o) if o.is_dir() || (issues.len() > 1 && !has_edition_extension(&o)) => Target::Folder(o),
         Some(o) => Target::File(o),
     };
@@ -249,6 +301,7 @@ fn convert_to(
         std::fs::create_dir_all(dir).map_err(|e| Error::failed(format!("{}: cannot make the folder: {e}", dir.display())))?;
     }
     let mut pdf_options = edition::Options::new(Path::new("."));
+    let print_ready = !pdf.as_ref().is_some_and(|p| p.no_pdfx);
     if let Some(args) = pdf {
         if let Some(t) = args.template {
             pdf_options.template = Template::load(&t)?;
@@ -262,7 +315,7 @@ fn convert_to(
         image_dir: PathBuf::from("."),
         source_date_epoch: epub::metadata::source_date_epoch_from_env().map_err(Error::failed)?,
     };
-    let settings = Settings { editions: editions.to_vec(), epub: epub_options, pdf: pdf_options, strict: run.strict, quiet: run.quiet };
+    let settings = Settings { editions: editions.to_vec(), epub: epub_options, pdf: pdf_options, print_ready, strict: run.strict, quiet: run.quiet };
     let summary = batch::run(&jobs, &settings);
     if jobs.len() > 1 && !run.quiet {
         let mut err = std::io::stderr().lock();

@@ -367,22 +367,38 @@ fn cover_is_drawn_for_the_issue() {
 }
 
 #[test]
-fn bad_input_is_refused_and_nothing_is_written() {
+fn bad_input_is_refused_like_parse_and_nothing_is_written() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out.epub");
-    let empty = dir.path().join("empty.txt");
-    std::fs::write(&empty, b"").unwrap();
-    let binary = dir.path().join("binary.txt");
-    std::fs::write(&binary, b"\x00\x01\x02PK\x03\x04").unwrap();
-    let missing = dir.path().join("missing.txt");
-    for input in [&missing, &empty, &binary, &dir.path().to_path_buf()] {
-        let o = run(&["epub", input.to_str().unwrap(), "-o", out.to_str().unwrap()]);
-        let err = stderr(&o);
-        assert_eq!(o.status.code(), Some(2), "{input:?}: {err}");
+    let inputs: Vec<(&str, &[u8])> = vec![
+        ("empty.txt", b""),
+        ("binary.txt", b"\x00\x01\x02PK\x03\x04"),
+        ("blank.txt", b"\n\n  \n"),
+        ("wrong-schema.json", br#"{"schema":"other/9","masthead":{},"pages":[]}"#),
+        ("broken.json", br#"{"schema":"papertool.issue/1","pages":"#),
+    ];
+    let mut paths: Vec<PathBuf> = inputs
+        .iter()
+        .map(|(name, bytes)| {
+            let p = dir.path().join(name);
+            std::fs::write(&p, bytes).unwrap();
+            p
+        })
+        .collect();
+    paths.push(dir.path().join("missing.txt"));
+    paths.push(dir.path().join("images"));
+    std::fs::create_dir(dir.path().join("images")).unwrap();
+    let files_before = std::fs::read_dir(dir.path()).unwrap().count();
+    for input in &paths {
+        let parse = run(&["parse", input.to_str().unwrap(), "-o", dir.path().join("x.json").to_str().unwrap()]);
+        let epub = run(&["epub", input.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+        let err = stderr(&epub);
+        assert_eq!(epub.status.code(), parse.status.code(), "{input:?}: {err}");
+        assert_ne!(epub.status.code(), Some(0), "{input:?} was accepted");
+        assert_eq!(err, stderr(&parse), "{input:?}: refused differently from parse");
         assert!(err.starts_with(&format!("papertool: {}: ", input.display())), "{err}");
-        assert_eq!(err.lines().count(), 1, "{err}");
-        assert!(!out.exists());
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2, "a temporary was left");
+        assert!(!out.exists(), "{input:?} left a book");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), files_before, "{input:?} left a file");
     }
 }
 
@@ -456,4 +472,98 @@ fn fixture_passes_epubcheck_and_qa_with_and_without_fonts() {
         }
         qa(&out, &dir.path().join("issue.json"));
     }
+}
+
+// ---- the seed and the samples ----
+
+fn seed() -> Option<PathBuf> {
+    let seed = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/seed/000_f05fcb516d19c53a.txt"));
+    if seed.is_file() {
+        return Some(seed);
+    }
+    skip("the seed (../shared/seed/) is not there");
+    None
+}
+
+fn samples() -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
+    let mut all: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|e| e == "txt")).collect())
+        .unwrap_or_default();
+    all.sort();
+    all
+}
+
+/// Books of the seed and every sample, with and without fonts, in a folder of their own.
+fn real_books() -> (tempfile::TempDir, Vec<(PathBuf, PathBuf)>) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut books = Vec::new();
+    for source in seed().into_iter().chain(samples()) {
+        for (suffix, extra) in [("fonts", None), ("bare", Some("--no-embed-fonts"))] {
+            let name = format!("{}-{suffix}.epub", source.file_stem().unwrap().to_string_lossy());
+            let out = dir.path().join(name);
+            let mut args = vec!["epub", source.to_str().unwrap(), "-o", out.to_str().unwrap()];
+            args.extend(extra);
+            let o = run(&args);
+            assert!(o.status.success(), "{}: {}", source.display(), stderr(&o));
+            books.push((source.clone(), out));
+        }
+    }
+    (dir, books)
+}
+
+#[test]
+fn seed_and_samples_pass_epubcheck_and_qa() {
+    assert!(!samples().is_empty(), "no samples/*.txt");
+    let (_dir, books) = real_books();
+    for (source, book) in &books {
+        if epubcheck(book).is_none() {
+            return;
+        }
+        qa(book, source);
+    }
+}
+
+#[test]
+fn seed_and_samples_read_whole_and_list_everything() {
+    let (_dir, books) = real_books();
+    for (source, book) in books.iter().step_by(2) {
+        let issue = papertool::frontend::load(source).unwrap();
+        let files = unzip(book);
+        let nav = text(&files, "EPUB/nav.xhtml");
+        let toc = &nav[..nav.find("epub:type=\"landmarks\"").unwrap()];
+        assert_eq!(toc.matches("<a ").count(), issue.articles().count() + issue.pages.len(), "{}", source.display());
+        let pages: String = files.iter().filter(|(k, _)| k.contains("/page-")).map(|(_, v)| String::from_utf8_lossy(v).into_owned()).collect();
+        // No jump line survives in an article: where the continuation is in the text it follows
+        // on, where it is not, the muted note says so. (The continuation's own page lists it as
+        // "…（上接1版）", outside any article.)
+        for article in pages.split("<article ").skip(1).map(|a| &a[..a.find("</article>").unwrap()]) {
+            assert!(!article.contains("(下转") && !article.contains("（下转") && !article.contains("(上接") && !article.contains("（上接"), "{}: {article}", source.display());
+        }
+        let unanswered = issue.articles().filter(|(at, a)| a.jump_to.is_some() && issue.continuation(*at).is_none()).count();
+        assert_eq!(pages.matches("<p class=\"jump-note\">下转").count(), unanswered, "{}", source.display());
+        for (at, _) in issue.articles() {
+            let parts = issue.whole_article(at);
+            if parts.len() > 1 && !issue.is_continuation(at) {
+                let first = &pages[pages.find(&format!("<article id=\"p{}-a{}\"", at.page + 1, at.article + 1)).unwrap()..];
+                let article = &first[..first.find("</article>").unwrap()];
+                for part in &parts[1..] {
+                    assert!(article.contains(&format!("<span id=\"p{}-a{}\" class=\"part\">", part.page + 1, part.article + 1)), "{}: part {part:?} not in its article", source.display());
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn seed_book_is_small_with_its_fonts() {
+    let Some(seed) = seed() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("seed.epub");
+    let o = run(&["epub", seed.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let size = std::fs::metadata(&out).unwrap().len();
+    assert!(size < 600 * 1024, "{size} bytes");
+    let files = unzip(&out);
+    assert!(files.contains_key("EPUB/fonts/serif-regular.otf") && files.contains_key("EPUB/fonts/serif-bold.otf"));
 }

@@ -45,7 +45,7 @@ fn the_test_page_passes_qa_and_extracts_to_its_source_lines() {
     }
     let text = std::fs::read_to_string(&seed).unwrap();
     let fonts = FontSet::load(&FontDir::locate(None).unwrap()).unwrap();
-    let (frames, warnings) = testpage::build(&fonts, &text);
+    let (frames, warnings) = testpage::build(&fonts, &testpage::paragraphs(&text));
     assert!(warnings.is_empty(), "{warnings:?}");
     let meta = DocMeta { title: "test page".into(), ..DocMeta::default() };
     let pdf = render(&fonts, &frames, &meta).unwrap();

@@ -23,7 +23,7 @@ use crate::error::Result;
 use crate::fonts::{Face, FontDir};
 use crate::model::{Issue, Warning};
 
-use container::Entry;
+use container::{Entry, Packing};
 use metadata::{Metadata, LANGUAGE};
 use package::{Item, Landmarks, Package};
 use xhtml::Document;
@@ -67,27 +67,29 @@ pub struct Book {
 /// Makes the EPUB of `issue`.
 pub fn build(issue: &Issue, options: &Options) -> Result<Book> {
     let meta = Metadata::of(issue, options.source_date_epoch);
-    let fonts = FontDir::locate(options.font_dir.as_deref())?;
-    let mut warnings = Vec::new();
-    let pictures = images::load(issue, &options.image_dir, &mut warnings);
-    let content = book::lay_out(issue, &meta, &pictures);
-    let first_page = content.pages.first().map(|d| d.file.as_str()).unwrap_or("title.xhtml");
-    let (nav, nav_chars) = package::nav_body(
-        &content.toc,
-        &Landmarks { cover: COVER_DOC, toc: &format!("{NAV_DOC}#toc"), body: first_page },
-    );
-    let mut chars = content.chars.clone();
-    chars.merge(&nav_chars);
-
-    // The cover and the two subsets are independent and the slowest steps: run them side by side.
-    let (cover, subsets) = std::thread::scope(|s| {
-        let cover = s.spawn(|| cover::draw(issue, &meta, &fonts));
-        let subsets = options.embed_fonts.then(|| {
-            let bold = s.spawn(|| subset_face(&fonts, Face::SerifBold, &chars.bold));
-            let regular = subset_face(&fonts, Face::SerifRegular, &chars.regular);
+    let fonts = &FontDir::locate(options.font_dir.as_deref())?;
+    let meta = &meta;
+    // The cover and the font subsets are the slowest steps and independent of each other: the
+    // cover is drawn beside everything else, the bold subset beside the regular one.
+    let (cover, pictures, warnings, content, nav, subsets) = std::thread::scope(|s| {
+        let cover = s.spawn(move || cover::draw(issue, meta, fonts));
+        let mut warnings = Vec::new();
+        let pictures = images::load(issue, &options.image_dir, &mut warnings);
+        let content = book::lay_out(issue, meta, &pictures);
+        let first_page = content.pages.first().map(|d| d.file.as_str()).unwrap_or("title.xhtml");
+        let (nav, nav_chars) = package::nav_body(
+            &content.toc,
+            &Landmarks { cover: COVER_DOC, toc: &format!("{NAV_DOC}#toc"), body: first_page },
+        );
+        let mut chars = content.chars.clone();
+        chars.merge(&nav_chars);
+        let subsets = options.embed_fonts.then(move || {
+            let bold_chars = std::mem::take(&mut chars.bold);
+            let bold = s.spawn(move || subset_face(fonts, Face::SerifBold, &bold_chars));
+            let regular = subset_face(fonts, Face::SerifRegular, &chars.regular);
             (regular, bold.join().expect("font subsetting does not panic"))
         });
-        (cover.join().expect("cover drawing does not panic"), subsets)
+        (cover.join().expect("cover drawing does not panic"), pictures, warnings, content, nav, subsets)
     });
     let cover = cover?;
     let subsets = match subsets {
@@ -97,8 +99,8 @@ pub fn build(issue: &Issue, options: &Options) -> Result<Book> {
 
     let mut items = Vec::new();
     let mut entries = Vec::new();
-    let mut add = |items: &mut Vec<Item>, id: &str, href: String, media_type: &'static str, properties, bytes: Vec<u8>, deflate| {
-        entries.push(Entry { path: format!("{PACKAGE_DIR}/{href}"), bytes, deflate });
+    let mut add = |items: &mut Vec<Item>, id: &str, href: String, media_type: &'static str, properties, bytes: Vec<u8>, packing| {
+        entries.push(Entry { path: format!("{PACKAGE_DIR}/{href}"), bytes, packing });
         items.push(Item { id: id.to_string(), href, media_type, properties });
     };
 
@@ -113,35 +115,35 @@ pub fn build(issue: &Issue, options: &Options) -> Result<Book> {
         "<section epub:type=\"cover\" class=\"cover\">\n<img src=\"{COVER_IMAGE}\" alt=\"{}\"/>\n</section>\n",
         xhtml::escape(&format!("封面：{}", meta.title))
     );
-    add(&mut items, "cover", COVER_DOC.into(), XHTML, None, document(&meta.title, "cover", &cover_body), true);
+    add(&mut items, "cover", COVER_DOC.into(), XHTML, None, document(&meta.title, "cover", &cover_body), Packing::Text);
     let title = &content.title_page;
-    add(&mut items, "title", title.file.clone(), XHTML, None, document(&title.title, title.body_class, &title.body), true);
-    add(&mut items, "nav", NAV_DOC.into(), XHTML, Some("nav"), document(package::TOC_HEADING, "nav", &nav), true);
+    add(&mut items, "title", title.file.clone(), XHTML, None, document(&title.title, title.body_class, &title.body), Packing::Text);
+    add(&mut items, "nav", NAV_DOC.into(), XHTML, Some("nav"), document(package::TOC_HEADING, "nav", &nav), Packing::Text);
     for (i, page) in content.pages.iter().enumerate() {
         let id = format!("page-{}", i + 1);
-        add(&mut items, &id, page.file.clone(), XHTML, None, document(&page.title, page.body_class, &page.body), true);
+        add(&mut items, &id, page.file.clone(), XHTML, None, document(&page.title, page.body_class, &page.body), Packing::Text);
     }
-    add(&mut items, "ncx", "toc.ncx".into(), "application/x-dtbncx+xml", None, package::ncx(&meta, &content.toc).into_bytes(), true);
-    add(&mut items, "style", STYLESHEET.into(), "text/css", None, template::STYLESHEET.as_bytes().to_vec(), true);
+    add(&mut items, "ncx", "toc.ncx".into(), "application/x-dtbncx+xml", None, package::ncx(meta, &content.toc).into_bytes(), Packing::Text);
+    add(&mut items, "style", STYLESHEET.into(), "text/css", None, template::STYLESHEET.as_bytes().to_vec(), Packing::Text);
     if let Some((regular, bold)) = subsets {
         let regular_href = format!("fonts/serif-regular.{}", regular.extension);
         let bold_href = format!("fonts/serif-bold.{}", bold.extension);
         let css = template::fill(template::FONT_FACES, &[("regular", &regular_href), ("bold", &bold_href)]);
-        add(&mut items, "font-style", FONT_STYLESHEET.into(), "text/css", None, css.into_bytes(), true);
-        add(&mut items, "font-regular", regular_href, regular.media_type, None, regular.bytes, true);
-        add(&mut items, "font-bold", bold_href, bold.media_type, None, bold.bytes, true);
+        add(&mut items, "font-style", FONT_STYLESHEET.into(), "text/css", None, css.into_bytes(), Packing::Text);
+        add(&mut items, "font-regular", regular_href, regular.media_type, None, regular.bytes, Packing::Dense);
+        add(&mut items, "font-bold", bold_href, bold.media_type, None, bold.bytes, Packing::Dense);
     }
-    add(&mut items, "cover-image", COVER_IMAGE.into(), "image/png", Some("cover-image"), cover, false);
+    add(&mut items, "cover-image", COVER_IMAGE.into(), "image/png", Some("cover-image"), cover, Packing::Store);
     for (i, picture) in pictures.list.iter().enumerate() {
         let id = format!("photo-{}", i + 1);
-        add(&mut items, &id, picture.href.clone(), picture.media_type, None, picture.bytes.clone(), false);
+        add(&mut items, &id, picture.href.clone(), picture.media_type, None, picture.bytes.clone(), Packing::Store);
     }
 
     let mut spine = vec!["cover", "title", "nav"];
     let page_ids: Vec<String> = (1..=content.pages.len()).map(|i| format!("page-{i}")).collect();
     spine.extend(page_ids.iter().map(String::as_str));
     let opf = package::opf(&Package {
-        meta: &meta,
+        meta,
         items: &items,
         spine: &spine,
         fonts_embedded: entries.iter().any(|e| e.path.contains("/fonts/")),
@@ -150,8 +152,8 @@ pub fn build(issue: &Issue, options: &Options) -> Result<Book> {
     let package_path = format!("{PACKAGE_DIR}/package.opf");
     let container_xml = template::fill(template::CONTAINER, &[("package_path", &package_path)]);
     let mut all = vec![
-        Entry { path: "META-INF/container.xml".into(), bytes: container_xml.into_bytes(), deflate: true },
-        Entry { path: package_path, bytes: opf.into_bytes(), deflate: true },
+        Entry { path: "META-INF/container.xml".into(), bytes: container_xml.into_bytes(), packing: Packing::Text },
+        Entry { path: package_path, bytes: opf.into_bytes(), packing: Packing::Text },
     ];
     all.extend(entries);
     let bytes = container::zip(&all, meta.modified)?;

@@ -9,7 +9,7 @@
 //! still belong to the article they follow. Nothing is dropped: a unit whose role cannot be told
 //! is kept as a paragraph and warned about.
 
-use super::roles::{is_heading_like, lead_byline, Kind, Unit};
+use super::roles::{ends_closed, is_heading_like, lead_byline, Kind, Unit};
 use crate::model::{Article, Block, Issue, Warning};
 
 /// A heading line holding more phrases than this, and longer than [`RUN_TOGETHER_MIN_CHARS`], is
@@ -70,7 +70,7 @@ impl Draft {
 
     /// No headline, no byline, no body yet: a headline group that comes now is its own.
     fn awaits_headline(&self) -> bool {
-        self.art.headline.is_none() && !self.has_body() && !self.closed && self.art.kicker.is_none()
+        self.art.headline.is_none() && self.art.kicker.is_none() && self.art.subtitle.is_none() && !self.has_body() && !self.closed
     }
 }
 
@@ -113,13 +113,12 @@ pub fn build(units: &[Unit], section: Option<&str>, ear: bool) -> Built {
         let next = units.get(i + 1);
         let prev = i.checked_sub(1).map(|j| &units[j]);
         match &u.kind {
-            Kind::Heading { level, .. } if *level <= 2 => b.pending.push(u),
-            Kind::Banner { .. } => b.pending.push(u),
-            Kind::Heading { .. } => b.pending.push(u),
+            // Settled by what follows them (see `flush`).
+            Kind::Heading { .. } | Kind::Banner { .. } => b.pending.push(u),
             Kind::Text { .. } => {
                 let text = u.joined().unwrap_or_default();
                 let credit = match next.map(|n| &n.kind) {
-                    Some(Kind::Credit { text }) if text_can_caption(&text) => Some(text.clone()),
+                    Some(Kind::Credit { text: credit }) if text_can_caption(&text) => Some(credit.clone()),
                     _ => None,
                 };
                 let after_image = matches!(prev.map(|p| &p.kind), Some(Kind::Image { .. }));
@@ -322,7 +321,14 @@ impl<'a> Builder<'a> {
                     let text = u.joined().unwrap_or_default();
                     let d = self.current();
                     d.touch(u);
-                    d.art.blocks.push(Block::Crosshead { text, line: u.first_line });
+                    // After a paragraph cut mid-sentence, a short line is the rest of it (a
+                    // column-break fragment), not a crosshead.
+                    let cut = matches!(d.art.blocks.last(), Some(Block::Paragraph { text, .. }) if !ends_closed(text));
+                    if cut {
+                        d.art.blocks.push(Block::Paragraph { text, line: u.first_line });
+                    } else {
+                        d.art.blocks.push(Block::Crosshead { text, line: u.first_line });
+                    }
                 }
             }
             Next::Other | Next::End => {
@@ -365,6 +371,8 @@ impl<'a> Builder<'a> {
             }
         }
         if !banners.is_empty() {
+            // A banner read before a continuation mark stays first.
+            banners.splice(0..0, d.art.banner.take());
             d.art.banner = Some(banners.join("\n"));
         }
         // The first of the most prominent lines is the headline; a line opening with a dash is a
@@ -493,6 +501,9 @@ mod tests {
         let crossheads: Vec<_> = b.articles[0].0.blocks.iter().filter(|x| matches!(x, Block::Crosshead { .. })).collect();
         assert_eq!(crossheads.len(), 2);
         // A short line leading into a `本报讯` paragraph is the next article's headline.
+        // After a paragraph cut mid-sentence, a short line is its column-break fragment.
+        let b = arts("## 标题\n\n副区长通报情况,区\n\n应急管理局、林业局\n\n负责同志发言。");
+        assert!(b.articles[0].0.blocks.iter().all(|x| matches!(x, Block::Paragraph { .. })));
         let b = arts("## 标题\n\n第一段。\n\n新的标题\n\n本报讯 新的正文。");
         assert_eq!(b.articles.len(), 2);
         assert_eq!(b.articles[1].0.headline.as_deref(), Some("新的标题"));
@@ -569,6 +580,10 @@ mod tests {
         let a = &arts("## 标题\n\n正文。\n\n![江景](a.jpg)\n\n江边的夜景。\n\n张某 摄").articles[0].0;
         assert_eq!(a.blocks[1], Block::Image { src: "a.jpg".into(), alt: Some("江景".into()), line: 5 });
         assert_eq!(a.blocks[2], Block::Caption { text: "江边的夜景。".into(), credit: Some("张某 摄".into()), line: 7 });
+        // A long paragraph after a photo is body text, not its caption.
+        let long = "正文接着写，".repeat(20);
+        let a = &arts(&format!("## 标题\n\n正文。\n\n![江景](a.jpg)\n\n{long}")).articles[0].0;
+        assert!(matches!(a.blocks[2], Block::Paragraph { .. }));
     }
 
     #[test]

@@ -161,24 +161,32 @@ fn name_of(encoding: &'static Encoding) -> &'static str {
 /// what Chinese text should use.
 pub fn normalize(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
-    let mut chars = raw.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
+    // Runs of characters that stay as they are are copied whole; only the ones that change are
+    // looked at one by one.
+    let mut kept_from = 0;
+    let mut chars = raw.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let replacement = match c {
             '\r' => {
-                if chars.peek() == Some(&'\n') {
+                if chars.peek().is_some_and(|(_, n)| *n == '\n') {
                     chars.next();
                 }
-                out.push('\n');
+                Some('\n')
             }
-            '\u{3000}' | '\u{00A0}' | '\u{202F}' => out.push(' '),
+            '\u{3000}' | '\u{00A0}' | '\u{202F}' => Some(' '),
             // Full-width digits and Latin letters: FF10–FF19, FF21–FF3A, FF41–FF5A.
-            '\u{FF10}'..='\u{FF19}' | '\u{FF21}'..='\u{FF3A}' | '\u{FF41}'..='\u{FF5A}' => {
-                out.push(char::from_u32(c as u32 - 0xFEE0).unwrap_or(c));
-            }
-            '\u{FEFF}' => {} // a stray BOM inside concatenated files: invisible, not content
-            _ => out.push(c),
+            '\u{FF10}'..='\u{FF19}' | '\u{FF21}'..='\u{FF3A}' | '\u{FF41}'..='\u{FF5A}' => char::from_u32(c as u32 - 0xFEE0),
+            // A stray BOM inside concatenated files: invisible, not content.
+            '\u{FEFF}' => None,
+            _ => continue,
+        };
+        out.push_str(&raw[kept_from..i]);
+        if let Some(r) = replacement {
+            out.push(r);
         }
+        kept_from = chars.peek().map_or(raw.len(), |(j, _)| *j);
     }
+    out.push_str(&raw[kept_from..]);
     out
 }
 

@@ -21,6 +21,9 @@ const MASTHEAD_DATE_WITHIN: usize = 12;
 const MAX_EAR_LINES: usize = 12;
 /// Paper names are a few characters (`嘉陵报`, `重庆日报`).
 const MAX_PAPER_NAME_CHARS: usize = 12;
+/// Masthead lines are short (the longest is a contact line of two or three numbers); a longer
+/// line is body text and is not tried against the field patterns.
+const MAX_FIELD_LINE_BYTES: usize = 100 * 3;
 /// A publisher line names one or two bodies; longer is a sentence.
 const MAX_PUBLISHER_CHARS: usize = 60;
 
@@ -79,7 +82,7 @@ struct Fields {
 fn fields_of(line: &str, pending_ym: Option<&(String, String)>) -> Option<Fields> {
     let t = line.trim().trim_start_matches('#').trim();
     let mut f = Fields::default();
-    if t.is_empty() {
+    if t.is_empty() || t.len() > MAX_FIELD_LINE_BYTES {
         return None;
     }
     if let (Some((y, m)), Some(c)) = (pending_ym, DAY_ALONE.captures(t)) {
@@ -184,7 +187,7 @@ pub fn split<'a>(lines: &[SourceLine<'a>]) -> Split<'a> {
     let mut candidates: Vec<usize> = vec![];
     let mut since_field = 0;
     let mut date_seen = false;
-    for &i in &nonblank {
+    for (k, &i) in nonblank.iter().enumerate() {
         let line = lines[i];
         if let Some(f) = fields_of(line.text, pending_ym.as_ref()) {
             if f.date.is_some() || f.year_month.is_some() {
@@ -210,7 +213,12 @@ pub fn split<'a>(lines: &[SourceLine<'a>]) -> Split<'a> {
                 continue;
             }
         }
-        if publisher_seen || starts_body(line.text) {
+        // A heading or byline ends the masthead, unless the publisher line is still to come close
+        // below: then it is the ear brief's (`## 耳报标题`).
+        let publisher_below = || {
+            nonblank[k + 1..].iter().take(MAX_EAR_LINES).any(|&j| fields_of(lines[j].text, None).is_some_and(|f| f.publisher.is_some()))
+        };
+        if publisher_seen || (starts_body(line.text) && !publisher_below()) {
             break;
         }
         since_field += 1;
@@ -299,6 +307,20 @@ mod tests {
         assert_eq!(ear, vec![19, 20, 22, 23]);
         assert_eq!(s.body.iter().find(|l| !l.text.is_empty()).map(|l| l.text), Some("## 正文标题"));
         assert!(s.warnings.is_empty());
+    }
+
+    #[test]
+    fn an_ear_headline_marked_as_heading_stays_in_the_ear() {
+        let text = TOP.replace("秋收节庆活动  \n本周末开幕", "## 秋收节庆活动本周末开幕");
+        let ls = lines(&text);
+        let s = split(&ls);
+        assert!(s.masthead.publisher.is_some() && s.masthead.contacts.len() == 2);
+        assert_eq!(s.ear.iter().find(|l| !l.text.is_empty()).map(|l| l.text), Some("## 秋收节庆活动本周末开幕"));
+        // Without a publisher line below, the heading opens the body.
+        let text = text.replace("中共嘉陵区委宣传部主办 嘉陵区融媒体中心出版", "");
+        let s = split(&lines(&text));
+        assert!(s.ear.is_empty());
+        assert!(s.masthead.contacts.is_empty(), "the masthead ended at the first body line");
     }
 
     #[test]

@@ -22,11 +22,13 @@ use std::path::Path;
 use crate::error::Error;
 use crate::model::{Issue, Page, Warning, SCHEMA};
 
-/// Reads, refuses or decodes, and parses the issue at `path` (`-` for stdin).
+/// Reads, refuses or decodes, and parses the issue at `path` (`-` for stdin). The text's
+/// markdown images are looked for beside the issue file; a missing one is a warning.
 pub fn load(path: &Path) -> Result<Issue, Error> {
     let bytes = decode::read_input(path)?;
-    let mut issue = from_bytes(&bytes, &decode::display_name(path))?;
-    if path != Path::new("-") {
+    let (mut issue, from_text) = read(&bytes, &decode::display_name(path))?;
+    // A model given as JSON is taken as the user left it, so that it reads back the same.
+    if from_text && path != Path::new("-") {
         let dir = path.parent().unwrap_or(Path::new("."));
         issue.warnings.extend(missing_images(&issue, dir));
         issue.warnings.sort_by_key(|w| w.line);
@@ -34,15 +36,20 @@ pub fn load(path: &Path) -> Result<Issue, Error> {
     Ok(issue)
 }
 
-/// [`load`] on bytes already read; `shown` names them in errors.
+/// [`load`] on bytes already read, without the look for images; `shown` names them in errors.
 pub fn from_bytes(bytes: &[u8], shown: &str) -> Result<Issue, Error> {
+    read(bytes, shown).map(|(issue, _)| issue)
+}
+
+/// The issue, and whether it was parsed from text (rather than read from the model's JSON).
+fn read(bytes: &[u8], shown: &str) -> Result<(Issue, bool), Error> {
     let decoded = decode::decode(bytes).map_err(|reason| Error::input(shown, reason))?;
     if let Some(json) = as_json(&decoded.text) {
-        return json.map_err(|reason| Error::input(shown, reason));
+        return json.map(|issue| (issue, false)).map_err(|reason| Error::input(shown, reason));
     }
-    let mut issue = parse(&decoded.text);
+    let mut issue = parse_normalized(&decoded.text);
     issue.encoding = Some(decoded.encoding.to_string());
-    Ok(issue)
+    Ok((issue, true))
 }
 
 /// The model, when `text` is JSON; `None` when it is an issue's text. JSON that is not a
@@ -64,8 +71,12 @@ fn as_json(text: &str) -> Option<Result<Issue, String>> {
 
 /// Parses an issue's decoded text. Never fails: what cannot be told is kept and warned about.
 pub fn parse(text: &str) -> Issue {
-    let text = decode::normalize(text);
-    let paged = pages::split_pages(&text);
+    parse_normalized(&decode::normalize(text))
+}
+
+/// [`parse`] on text [`decode::decode`] has already normalized.
+fn parse_normalized(text: &str) -> Issue {
+    let paged = pages::split_pages(text);
     let mut warnings = paged.warnings;
     let mut masthead = None;
     let mut pages_out = vec![];
@@ -188,6 +199,26 @@ mod tests {
         assert!(msgs[0].1.contains("page 2 has no continuation"), "{msgs:?}");
         assert!(msgs[1].1.contains("not in this text"), "{msgs:?}");
         assert!(msgs[2].1.contains("continues from page 4"), "{msgs:?}");
+    }
+
+    #[test]
+    fn more_pages_than_the_masthead_says_warns() {
+        let text = "# 嘉陵报\n2025年10月15日\n\n今日2版\n\n## 甲\n\n正文。\n\n第2版\n\n## 乙\n\n正文。";
+        assert!(parse(text).warnings.is_empty());
+        let issue = parse(&format!("{text}\n\n第3版\n\n## 丙\n\n正文。"));
+        assert_eq!(issue.warnings.len(), 1);
+        assert_eq!(issue.warnings[0].message, "the masthead says 2 pages, but the text holds 3");
+    }
+
+    #[test]
+    fn missing_images_warn_and_present_ones_do_not() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("here.jpg"), b"jpeg").unwrap();
+        let issue_path = dir.path().join("issue.txt");
+        std::fs::write(&issue_path, "## 标题\n\n正文。\n\n![](here.jpg)\n\n![](gone.jpg)\n\n![](https://example.com/x.jpg)\n").unwrap();
+        let issue = load(&issue_path).unwrap();
+        let msgs: Vec<_> = issue.warnings.iter().map(|w| (w.line, w.message.as_str())).collect();
+        assert_eq!(msgs, vec![(7, "image gone.jpg not found beside the issue")]);
     }
 
     #[test]

@@ -121,7 +121,8 @@ pub fn chinese_number(s: &str) -> Option<u32> {
 
 fn marker(line: u32, text: &str) -> Option<Marker> {
     let t = text.trim();
-    if t.is_empty() {
+    // Every marker is a short line; most lines are long paragraphs, kept off the patterns.
+    if t.is_empty() || t.len() > MAX_RUNNING_HEAD_CHARS * 3 {
         return None;
     }
     if let Some(c) = PAGE_LABEL.captures(t) {

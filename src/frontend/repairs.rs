@@ -36,12 +36,14 @@ fn is_cjk_punct(c: char) -> bool {
 
 /// Repairs the punctuation of one piece of text (see the module docs).
 pub fn punctuation(text: &str) -> String {
-    if text.is_ascii() {
-        return text.to_string(); // no Chinese: nothing is "next to Chinese"
+    if text.is_ascii() || !text.contains([',', ';', ':', '?', '!', '(', ')', '.']) {
+        // No Chinese, so nothing is "next to Chinese"; or nothing to repair.
+        return text.to_string();
     }
     let chars: Vec<char> = text.chars().collect();
     let mut protected = vec![false; chars.len()];
-    for m in URL_OR_EMAIL.find_iter(text) {
+    let may_hold_address = text.contains("://") || text.contains("www.") || text.contains('@');
+    for m in may_hold_address.then(|| URL_OR_EMAIL.find_iter(text)).into_iter().flatten() {
         let start = text[..m.start()].chars().count();
         let len = m.as_str().chars().count();
         protected[start..start + len].iter_mut().for_each(|p| *p = true);
@@ -59,7 +61,14 @@ pub fn punctuation(text: &str) -> String {
     };
     // A mark belongs to what precedes it (across spaces), or to Chinese right after it:
     // `决定, 中国` and `AI,数字` are Chinese punctuation, `world! 然后` is not.
-    let by_cjk = |i: usize| near(i, -1).is_some_and(is_cjk) || chars.get(i + 1).copied().is_some_and(is_cjk);
+    // A mark between ASCII tokens that sit inside a Chinese sentence with no space around them
+    // (`达96.7%,PM2.5平均`) is Chinese punctuation too; one inside a spaced Latin phrase is not.
+    let embedded = |i: usize| {
+        let left = chars[..i].iter().rev().find(|c| **c == ' ' || is_cjk(**c)).is_some_and(|c| is_cjk(*c));
+        let right = chars[i + 1..].iter().find(|c| **c == ' ' || is_cjk(**c)).is_some_and(|c| is_cjk(*c));
+        left && right
+    };
+    let by_cjk = |i: usize| near(i, -1).is_some_and(is_cjk) || chars.get(i + 1).copied().is_some_and(is_cjk) || embedded(i);
     let mut out: Vec<char> = chars.clone();
     // Parentheses as pairs: both become full-width when the pair holds or touches Chinese.
     let mut stack = vec![];
@@ -292,6 +301,7 @@ mod tests {
         assert_eq!(punctuation("8月29日,经研究决定;会议:开始?好!"), "8月29日，经研究决定；会议：开始？好！");
         assert_eq!(punctuation("本报讯(首席记者 李某)8月"), "本报讯（首席记者 李某）8月");
         assert_eq!(punctuation("AI,数字"), "AI，数字");
+        assert_eq!(punctuation("优良率达96.7%,PM2.5下降"), "优良率达96.7%，PM2.5下降");
     }
 
     #[test]

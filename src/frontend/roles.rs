@@ -30,7 +30,7 @@ pub enum Kind {
     Banner { text: String },
     /// `![alt](src)`.
     Image { src: String, alt: Option<String> },
-    /// `(下转2版)` on its own, or cut off the end of a text line.
+    /// `(下转2版)`, on its own or cut off the end of a line.
     Jump { page: u32 },
     /// `(上接1版)`; text after it on the same line follows as a unit of its own.
     Continued { page: u32 },
@@ -78,14 +78,15 @@ static IMAGE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"^!\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+["'][^"']*["'])?\s*\)$"#).unwrap()
 });
 const PAGE_NUM: &str = r"([0-9]{1,3}|[一二三四五六七八九十]{1,3})";
-static JUMP_LINE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(&format!(r"^[(（]\s*(?:下转|转)\s*第?\s*{PAGE_NUM}\s*版\s*[)）]$")).unwrap());
 static JUMP_TAIL: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(&format!(r"\s*[(（]\s*(?:下转|转)\s*第?\s*{PAGE_NUM}\s*版\s*[)）]$")).unwrap());
 static CONTINUED: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(&format!(r"^[(（]\s*(?:上接|接)\s*第?\s*{PAGE_NUM}\s*版\s*[)）]\s*")).unwrap());
 static PROMO: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(?:扫码|扫描|扫一扫|长按|微信扫|打开.{0,12}扫)|二维码").unwrap());
+/// Promos, credits and bylines are short lines; a line longer than this (in bytes, about 40
+/// Chinese characters) is never tested for them.
+const SHORT_LINE_BYTES: usize = 40 * 3;
 /// Promos are one short call to action.
 const MAX_PROMO_CHARS: usize = 40;
 static CREDIT: LazyLock<Regex> = LazyLock::new(|| {
@@ -110,10 +111,16 @@ const BYLINE_ROLES: [&str; 9] = ["本报首席记者", "本报记者", "首席�
 static AGENCY_DATELINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^((?:新华社|中新社|人民日报|本报)[\p{Han}]{0,10}?\d{1,2}月\d{1,2}日(?:电|讯)(?:\s*[(（]([^()（）]{1,40})[)）])?)\s*").unwrap()
 });
+/// The openings of a dateline; only lines starting so are tried against the dateline patterns.
+const DATELINE_OPENINGS: [&str; 4] = ["本报", "新华社", "中新社", "人民日报"];
+
+fn starts_with_dateline(t: &str) -> bool {
+    DATELINE_OPENINGS.iter().any(|o| t.starts_with(o))
+}
+
 /// `本报讯(首席记者 李某)`, `本报讯 (记者 甲 通讯员 乙)`, `本报讯`.
 static LOCAL_DATELINE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(本报讯(?:\s*[(（]([^()（）]{1,40})[)）])?)\s*").unwrap());
-static HARD_BREAK: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?: {2,}|\\)$").unwrap());
 
 /// A byline taken off the front of a paragraph.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -126,6 +133,9 @@ pub struct LeadByline {
 
 /// `本报讯(首席记者 李某)8月29日,…` → byline `本报讯(首席记者 李某)`, author `李某`, rest `8月29日,…`.
 pub fn lead_byline(text: &str) -> Option<LeadByline> {
+    if !starts_with_dateline(text) {
+        return None;
+    }
     let c = LOCAL_DATELINE.captures(text).or_else(|| AGENCY_DATELINE.captures(text))?;
     let byline = c[1].to_string();
     let rest = text[c.get(0)?.end()..].to_string();
@@ -163,13 +173,10 @@ pub fn names_in(credit: &str) -> Option<String> {
 
 /// A line that is nothing but role words and names: `记者 周某`, `记者 甲某 通讯员 乙某`.
 fn staff_line(t: &str) -> bool {
-    let tokens: Vec<&str> = t.split_whitespace().collect();
-    if tokens.is_empty() || t.chars().count() > 30 {
+    if !BYLINE_ROLES.iter().any(|r| t.starts_with(r)) || t.chars().count() > 30 {
         return false;
     }
-    let starts_with_role = BYLINE_ROLES.iter().any(|r| tokens[0].starts_with(r));
-    starts_with_role
-        && tokens.iter().all(|tok| {
+    t.split_whitespace().all(|tok| {
             let rest = BYLINE_ROLES.iter().find_map(|r| tok.strip_prefix(r)).unwrap_or(tok);
             rest.chars().all(|c| is_han(c) || c == '·') && rest.chars().count() <= 5
         })
@@ -183,12 +190,13 @@ pub fn is_han(c: char) -> bool {
 /// Clause punctuation that a headline or crosshead does not carry; ASCII forms count when they
 /// stand as punctuation (not in `1,200` or `19:30`).
 pub fn has_clause_punctuation(t: &str) -> bool {
-    let chars: Vec<char> = t.chars().collect();
-    chars.iter().enumerate().any(|(i, &c)| match c {
+    let b = t.as_bytes();
+    t.char_indices().any(|(i, c)| match c {
         '。' | '，' | '；' | '：' => true,
         ',' | ';' | ':' => {
-            let digit = |j: Option<&char>| j.is_some_and(|c| c.is_ascii_digit());
-            !(digit(i.checked_sub(1).and_then(|j| chars.get(j))) && digit(chars.get(i + 1)))
+            let digit_before = i > 0 && b[i - 1].is_ascii_digit();
+            let digit_after = b.get(i + 1).is_some_and(|c| c.is_ascii_digit());
+            !(digit_before && digit_after)
         }
         _ => false,
     })
@@ -226,45 +234,45 @@ pub fn join_lines(lines: &[String]) -> String {
 
 /// The role a single trimmed line has by its own shape; `None` for plain text.
 fn classify(t: &str) -> Option<Kind> {
-    if let Some(c) = IMAGE.captures(t) {
+    // Each pattern is tried only on lines that can hold it: most lines are long paragraphs, and
+    // the cheap tests keep the regexes off them.
+    let short = t.len() <= SHORT_LINE_BYTES;
+    if let Some(c) = t.starts_with("![").then(|| IMAGE.captures(t)).flatten() {
         let alt = c[1].trim();
         return Some(Kind::Image { src: c[2].to_string(), alt: (!alt.is_empty()).then(|| alt.to_string()) });
     }
-    if let Some(c) = JUMP_LINE.captures(t) {
-        return page_number(&c[1]).map(|page| Kind::Jump { page });
-    }
-    if let Some(c) = BANNER.captures(t) {
+    if let Some(c) = t.contains(['|', '｜']).then(|| BANNER.captures(t)).flatten() {
         // A banner is a short label; a long line with a bar in it is text.
         if !has_clause_punctuation(t) && t.chars().count() <= 2 * MAX_HEADING_CHARS && c[1].trim().chars().count() >= 2 {
             return Some(Kind::Banner { text: t.trim_start_matches('#').trim().to_string() });
         }
     }
-    if let Some(c) = HEADING.captures(t) {
+    if let Some(c) = t.starts_with('#').then(|| HEADING.captures(t)).flatten() {
         let level = c[1].len() as u8;
         let text = c[2].trim().to_string();
         if !text.is_empty() {
             return Some(Kind::Heading { level, text });
         }
     }
-    if PROMO.is_match(t) && t.chars().count() <= MAX_PROMO_CHARS {
+    if short && PROMO.is_match(t) && t.chars().count() <= MAX_PROMO_CHARS {
         return Some(Kind::Promo { text: t.to_string() });
     }
-    if CREDIT.is_match(t) {
+    if short && CREDIT.is_match(t) {
         return Some(Kind::Credit { text: t.to_string() });
     }
-    if let Some(c) = BULLET.captures(t) {
+    if let Some(c) = t.starts_with(['■', '▪', '◆', '●']).then(|| BULLET.captures(t)).flatten() {
         return Some(Kind::Bullet { text: format!("■ {}", c[1].trim()) });
     }
-    if let Some(c) = AUTHOR_LINE.captures(t) {
+    if let Some(c) = (short && t.starts_with(['□', '◎', '○', '文'])).then(|| AUTHOR_LINE.captures(t)).flatten() {
         let who = c.get(1).or(c.get(2)).map_or("", |m| m.as_str());
         if is_heading_like(who) {
             return Some(Kind::Byline { text: t.to_string(), author: names_in(who) });
         }
     }
-    if staff_line(t) {
+    if short && staff_line(t) {
         return Some(Kind::Byline { text: t.to_string(), author: names_in(t) });
     }
-    if let Some(c) = AGENCY_DATELINE.captures(t) {
+    if let Some(c) = (short && starts_with_dateline(t)).then(|| AGENCY_DATELINE.captures(t)).flatten() {
         if c.get(0).is_some_and(|m| m.end() == t.len()) {
             return Some(Kind::Byline { text: c[1].to_string(), author: c.get(2).and_then(|m| names_in(m.as_str())) });
         }
@@ -286,81 +294,86 @@ pub fn units(lines: &[SourceLine<'_>]) -> Vec<Unit> {
             open = false;
             continue;
         }
-        let hard = HARD_BREAK.is_match(raw);
-        let t = t.trim_end_matches('\\').trim_end();
-        let n = line.number;
-        if open && classify(t).is_none() && !CONTINUED.is_match(t) {
-            match out.last_mut() {
-                Some(Unit { kind: Kind::Text { lines, hard_breaks }, last_line, .. }) => {
-                    lines.push(t.to_string());
-                    *hard_breaks |= hard;
-                    *last_line = n;
-                    open = hard || runs_on(t);
-                    continue;
-                }
-                // A heading with a hard break goes on on the next line: a two-line headline.
-                Some(Unit { kind: Kind::Heading { text, .. }, last_line, .. }) => {
-                    *text = join_lines(&[text.clone(), t.to_string()]);
-                    *last_line = n;
-                    open = hard;
-                    continue;
-                }
-                _ => {}
-            }
+        let hard = raw.ends_with("  ") || raw.ends_with('\\');
+        let t = unmark_heading_mark(t.trim_end_matches('\\').trim_end());
+        // A jump mark at the end of any line (`…全力突破。(下转2版)`, `■ …(下转2版)`): the line's
+        // text, then the jump.
+        let (body, jump) = match t.ends_with([')', '）']).then(|| JUMP_TAIL.captures(t)).flatten() {
+            Some(c) => (t[..c.get(0).map_or(t.len(), |m| m.start())].trim_end().trim_end_matches('#').trim_end(), page_number(&c[1])),
+            None => (t, None),
+        };
+        if !body.is_empty() {
+            piece(&mut out, &mut open, body, line.number, hard);
         }
-        if let Some(c) = CONTINUED.captures(t) {
-            let page = page_number(&c[1]);
-            let rest = t[c.get(0).map_or(0, |m| m.end())..].trim();
-            if let Some(page) = page {
-                out.push(Unit { kind: Kind::Continued { page }, first_line: n, last_line: n });
-                open = false;
-                if rest.is_empty() {
-                    continue;
-                }
-                push_text(&mut out, rest, n, hard);
-                open = ends_in_text(&out) && (hard || runs_on(rest));
-                continue;
-            }
-        }
-        match classify(t) {
-            Some(kind) => {
-                // Only a heading runs on (through a hard break) into the next line.
-                open = hard && matches!(kind, Kind::Heading { .. });
-                out.push(Unit { kind, first_line: n, last_line: n });
-            }
-            None => {
-                push_text(&mut out, t, n, hard);
-                open = ends_in_text(&out) && (hard || runs_on(t));
-            }
+        if let Some(page) = jump {
+            out.push(Unit { kind: Kind::Jump { page }, first_line: line.number, last_line: line.number });
+            open = false;
         }
     }
     out
 }
 
-/// False after a line whose jump mark was cut off its end: nothing runs on past a jump.
-fn ends_in_text(out: &[Unit]) -> bool {
-    matches!(out.last(), Some(Unit { kind: Kind::Text { .. }, .. }))
+/// One line's text (its jump mark cut off) into `out`: run on into the open unit, or a new unit.
+fn piece(out: &mut Vec<Unit>, open: &mut bool, t: &str, n: u32, hard: bool) {
+    // A line with a role or a continuation mark of its own never runs on.
+    if *open && classify(t).is_none() && !CONTINUED.is_match(t) {
+        match out.last_mut() {
+            Some(Unit { kind: Kind::Text { lines, hard_breaks }, last_line, .. }) => {
+                lines.push(t.to_string());
+                *hard_breaks |= hard;
+                *last_line = n;
+                *open = hard || runs_on(t);
+                return;
+            }
+            // A heading with a hard break goes on on the next line: a two-line headline.
+            Some(Unit { kind: Kind::Heading { text, .. }, last_line, .. }) => {
+                *text = join_lines(&[text.clone(), t.to_string()]);
+                *last_line = n;
+                *open = hard;
+                return;
+            }
+            _ => {}
+        }
+    }
+    let mut t = t;
+    if let Some(c) = CONTINUED.captures(t) {
+        if let Some(page) = page_number(&c[1]) {
+            out.push(Unit { kind: Kind::Continued { page }, first_line: n, last_line: n });
+            *open = false;
+            t = t[c.get(0).map_or(0, |m| m.end())..].trim();
+            if t.is_empty() {
+                return;
+            }
+        }
+    }
+    match classify(t) {
+        Some(kind) => {
+            // Only a heading runs on (through a hard break) into the next line.
+            *open = hard && matches!(kind, Kind::Heading { .. });
+            out.push(Unit { kind, first_line: n, last_line: n });
+        }
+        None => {
+            out.push(Unit { kind: Kind::Text { lines: vec![t.to_string()], hard_breaks: hard }, first_line: n, last_line: n });
+            *open = hard || runs_on(t);
+        }
+    }
+}
+
+/// `## (上接1版)…`: a continuation mark the extractor set as a heading is still the mark (a jump
+/// mark is cut off the end of any line, headings included).
+fn unmark_heading_mark(t: &str) -> &str {
+    match HEADING.captures(t) {
+        Some(c) if CONTINUED.is_match(c.get(2).map_or("", |m| m.as_str())) => {
+            c.get(2).map_or(t, |m| m.as_str())
+        }
+        _ => t,
+    }
 }
 
 /// Whether a text line that ends without a hard break still runs on into the next line:
 /// mid-sentence and not heading-shaped, so soft-wrapped prose.
 fn runs_on(t: &str) -> bool {
     !ends_closed(t) && !is_heading_like(t)
-}
-
-fn push_text(out: &mut Vec<Unit>, t: &str, n: u32, hard: bool) {
-    // A jump mark at the end of a text line: the text, then the jump.
-    if let Some(c) = JUMP_TAIL.captures(t) {
-        if let Some(page) = page_number(&c[1]) {
-            let body = t[..c.get(0).map_or(t.len(), |m| m.start())].trim_end();
-            if !body.is_empty() {
-                out.push(Unit { kind: Kind::Text { lines: vec![body.to_string()], hard_breaks: hard }, first_line: n, last_line: n });
-            }
-            out.push(Unit { kind: Kind::Jump { page }, first_line: n, last_line: n });
-            return;
-        }
-    }
-    out.push(Unit { kind: Kind::Text { lines: vec![t.to_string()], hard_breaks: hard }, first_line: n, last_line: n });
 }
 
 #[cfg(test)]
@@ -397,6 +410,7 @@ mod tests {
     fn jump_lines_alone_and_at_the_end_of_a_paragraph() {
         assert_eq!(kinds("(下转2版)"), vec![Kind::Jump { page: 2 }]);
         assert_eq!(kinds("（下转第三版）"), vec![Kind::Jump { page: 3 }]);
+        assert_eq!(kinds("## (下转2版)"), vec![Kind::Jump { page: 2 }]);
         assert_eq!(kinds("正文完。(下转2版)"), vec![text(&["正文完。"], false), Kind::Jump { page: 2 }]);
         // A page cited in a sentence is not a jump.
         assert!(matches!(&kinds("本报(第2版)刊发的文章。")[0], Kind::Text { .. }));
@@ -450,12 +464,14 @@ mod tests {
     #[test]
     fn bullets_are_their_own_paragraphs() {
         assert_eq!(kinds("■ 甲事。\n■ 乙事。"), vec![Kind::Bullet { text: "■ 甲事。".into() }, Kind::Bullet { text: "■ 乙事。".into() }]);
+        assert!(matches!(&kinds("甲事■乙事。")[0], Kind::Text { .. }));
     }
 
     #[test]
     fn images() {
         assert_eq!(kinds("![江景](images/a.jpg)"), vec![Kind::Image { src: "images/a.jpg".into(), alt: Some("江景".into()) }]);
         assert_eq!(kinds("![](b.png \"题\")"), vec![Kind::Image { src: "b.png".into(), alt: None }]);
+        assert!(matches!(&kinds("![未闭合的图(a.jpg)")[0], Kind::Text { .. }));
     }
 
     #[test]

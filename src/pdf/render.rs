@@ -551,4 +551,28 @@ mod tests {
         assert!(content.contains("/ActualText"));
         assert!(content.contains(" Tc"));
     }
+
+    #[test]
+    fn pictures_and_links_are_placed() {
+        let mut png = Vec::new();
+        image::DynamicImage::new_rgb8(4, 2)
+            .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+            .unwrap();
+        let picture = std::sync::Arc::new(crate::pdf::frame::Picture { name: "photo.png".into(), bytes: png });
+        let mut frames = frames();
+        frames[0].items.push(Item::Image { x: 10.0, y: 50.0, w: 40.0, h: 20.0, image: picture.clone() });
+        frames[0].items.push(Item::Image { x: 60.0, y: 50.0, w: 40.0, h: 20.0, image: picture });
+        frames[0].items.push(Item::Link { rect: (10.0, 50.0, 40.0, 20.0), target: LinkTarget::Page(0) });
+        let doc = load(&render(fonts(), &frames, &DocMeta::default()).unwrap());
+        let page_id = doc.get_pages().into_values().next().unwrap();
+        let content = String::from_utf8_lossy(&doc.get_page_content(page_id)).to_string();
+        assert_eq!(content.matches(" Do").count(), 2, "the picture drawn twice");
+        let images = doc.objects.values().filter(|o| {
+            o.as_stream().is_ok_and(|s| s.dict.get(b"Subtype").and_then(Object::as_name).ok() == Some(b"Image".as_slice()))
+        });
+        assert_eq!(images.count(), 1, "and embedded once");
+        let page = doc.get_dictionary(page_id).unwrap();
+        let annots = page.get(b"Annots").unwrap().as_array().unwrap();
+        assert_eq!(annots.len(), 1);
+    }
 }

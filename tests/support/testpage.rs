@@ -93,8 +93,8 @@ fn chinese_date(iso: &str) -> String {
     }
 }
 
-/// Sets `text` as the test page.
-pub fn build(fonts: &FontSet, text: &str) -> (Vec<Frame>, Vec<Warning>) {
+/// Sets `paragraphs` (see [`paragraphs`]) as the test page.
+pub fn build(fonts: &FontSet, paragraphs: &[(u32, Kind, String)]) -> (Vec<Frame>, Vec<Warning>) {
     let width = COLUMN_CHARS * SIZE;
     let body = Style::body(SIZE);
     // Everything on the column grid: one leading for all.
@@ -107,7 +107,8 @@ pub fn build(fonts: &FontSet, text: &str) -> (Vec<Frame>, Vec<Warning>) {
     let mut frames = vec![Frame::new(PAGE_WIDTH, PAGE_HEIGHT)];
     let mut warnings = Vec::new();
     let (mut column, mut y) = (0, top);
-    for (line_no, kind, paragraph) in paragraphs(text) {
+    for (line_no, kind, paragraph) in paragraphs {
+        let (line_no, paragraph) = (*line_no, paragraph.as_str());
         let style = match kind {
             Kind::Body => &body,
             Kind::Heading => &heading,
@@ -115,7 +116,7 @@ pub fn build(fonts: &FontSet, text: &str) -> (Vec<Frame>, Vec<Warning>) {
             Kind::Verse => &verse,
             Kind::Jump => &jump,
         };
-        let set = text::set(fonts, &paragraph, style, width, line_no);
+        let set = text::set(fonts, paragraph, style, width, line_no);
         warnings.extend(set.warnings);
         for (k, line) in set.lines.into_iter().enumerate() {
             // The set block's own baselines count from its top; this flow places line by line.

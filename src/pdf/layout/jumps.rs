@@ -119,9 +119,9 @@ pub fn lay_out<M: Measure>(
             what.push(format!("{name} (line {}, {left} lines at column width)", a.lines[0]));
         }
         return Err(Error::failed(format!(
-            "the edition's {page_count} pages cannot hold all the content; left over: {}; pass --pages {} or a template with more room",
+            "the edition's {page_count} pages cannot hold all the content; left over: {}; pass --pages with more than {} or a template with more room",
             what.join("; "),
-            page_count + 1
+            page_count
         )));
     }
 
@@ -410,7 +410,7 @@ mod tests {
         let is = issue(vec![big, vec![], vec![], vec![]]);
         let err = lay(&is, 2).unwrap_err().to_string();
         assert!(err.contains("cannot hold") && err.contains("《长文"), "{err}");
-        assert!(err.contains("--pages 3"), "{err}");
+        assert!(err.contains("--pages with more than 2"), "{err}");
     }
 
     #[test]

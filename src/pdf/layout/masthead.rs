@@ -135,7 +135,10 @@ pub fn masthead<M: Measure>(s: &Setter<M>, issue: &Issue, page_count: u32, ears:
 
     // The ear, boxed in the remaining columns.
     let mut blocks = Vec::new();
-    let mut bottom = y.max(top + t.masthead.min_lines as f32 * t.body_pitch());
+    // The band keeps its height for a paper's name or an ear; a source with neither gets no more
+    // band than its lines need.
+    let min_band = if name.is_empty() && !has_ear { 0.0 } else { t.masthead.min_lines as f32 * t.body_pitch() };
+    let mut bottom = y.max(top + min_band);
     if has_ear {
         let ex = g.column_x(mcols);
         let ew = g.span_width(g.columns - mcols);
@@ -146,7 +149,7 @@ pub fn masthead<M: Measure>(s: &Setter<M>, issue: &Issue, page_count: u32, ears:
         for (at, a) in ears {
             for text in [a.kicker.as_deref(), a.headline.as_deref(), a.subtitle.as_deref()].into_iter().flatten() {
                 for seg in text.split(['\n', ' ', '\u{3000}']).filter(|x| !x.is_empty()) {
-                    for l in s.measure.set(seg, &r.ear_headline, inner, a.lines[0]) {
+                    for l in s.set_balanced(seg, &r.ear_headline, inner, a.lines[0]) {
                         ear_marks.push(text_mark(ex + pad, ey, l, &r.ear_headline, None));
                         ey += r.ear_headline.line_pitch();
                     }

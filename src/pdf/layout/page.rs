@@ -34,6 +34,10 @@ const NARROW_LEAD_COST: f32 = 117.0 * 13.5 * 2.0;
 /// line or two at a column's foot, or a continuation of two lines, reads as a mistake).
 const MIN_SPLIT_UNITS: usize = 6;
 
+/// A part gets one more column it may take for every this many lines: about half a column of a
+/// broadsheet page.
+const LINES_PER_WIDE_COLUMN: usize = 50;
+
 /// Fewest lines a column of a block of more than the narrowest width should hold.
 const MIN_LINES_PER_COLUMN: usize = 6;
 
@@ -77,6 +81,9 @@ fn widths(t: &Template, story_lines: usize, head: HeadKind) -> std::ops::RangeIn
         _ if story_lines <= t.widths.brief_lines as usize => t.widths.brief,
         _ => t.widths.article,
     };
+    // A part longer than its widest block could hold on a page may take more of the page, so a
+    // long continuation does not leave the rest of its page empty.
+    let hi = hi.max((story_lines / LINES_PER_WIDE_COLUMN) as u32);
     lo..=hi.min(t.grid.columns)
 }
 
@@ -317,4 +324,67 @@ fn balance<M: Measure>(s: &Setter<M>, stories: &[Story<M::Line>], mut slots: Vec
         }
     }
     slots
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Article, ArticleRef, Block};
+    use crate::pdf::layout::fake::Fixed;
+    use std::path::Path;
+
+    #[test]
+    fn highest_run_finds_the_topmost_level_columns() {
+        let sky = [10.0, 10.0, 5.0, 5.0, 5.0, 8.0];
+        assert_eq!(highest_run(&sky, 2), Some((2, 3, 5.0)));
+        assert_eq!(highest_run(&sky, 4), None);
+        assert_eq!(highest_run(&[3.0; 4], 4), Some((0, 4, 3.0)));
+    }
+
+    fn story(s: &Setter<Fixed>, n: usize, chars: usize) -> Story<String> {
+        let a = Article {
+            headline: Some(format!("标题{n}")),
+            blocks: (0..6).map(|i| Block::Paragraph { text: "字".repeat(chars), line: i }).collect(),
+            lines: [1, 6],
+            ..Default::default()
+        };
+        Story::prepare(s, ArticleRef { page: 0, article: n }, &a, Path::new("."), &mut vec![])
+    }
+
+    #[test]
+    fn a_page_with_enough_text_ends_every_column_on_the_bottom_line() {
+        let t = Template::broadsheet();
+        let s = Setter::new(&Fixed, &t);
+        let stories: Vec<Story<String>> = (0..6).map(|n| story(&s, n, 160 + 40 * n)).collect();
+        let items: Vec<Item> = stories
+            .iter()
+            .enumerate()
+            .map(|(k, st)| Item {
+                story: k,
+                part: Part {
+                    start: 0,
+                    end: st.units.len(),
+                    head: HeadKind::Full(rank(&t, k == 0, st.body_lines())),
+                    figures: true,
+                    jump_in: false,
+                    jump_out: false,
+                },
+            })
+            .collect();
+        let g = t.geometry();
+        let made = make_up(&s, &stories, &items, g.top);
+        // More text than the page holds: what does not fit is carried on, cut where the room ends.
+        assert!(!made.carried.is_empty());
+        assert!(made.carried.iter().all(|i| i.part.jump_in || i.part.start == 0));
+        let sky = skyline(&made.slots, g.columns, g.top);
+        for (c, y) in sky.iter().enumerate() {
+            assert!((y - g.bottom()).abs() < 1.0, "column {c} ends at {y}, the type area at {}", g.bottom());
+        }
+        // Where it must not hold: one short article cannot fill a page, and is not stretched past
+        // the template's limits to pretend it does.
+        let one = make_up(&s, &stories, &items[..1], g.top);
+        let plan = &one.slots[0].plan;
+        assert!(plan.leading <= t.grid.max_leading_stretch + 1e-4);
+        assert!(one.slots[0].y + plan.height < g.bottom() - 100.0);
+    }
 }

@@ -487,6 +487,18 @@ mod tests {
     }
 
     #[test]
+    fn a_template_may_be_json() {
+        let value: toml::Value = toml::from_str(BROADSHEET).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("paper.json");
+        std::fs::write(&path, serde_json::to_string(&value).unwrap()).unwrap();
+        assert_eq!(Template::load(&path).unwrap(), Template::broadsheet());
+        let bad = dir.path().join("bad.json");
+        std::fs::write(&bad, "{\"name\": 3}").unwrap();
+        assert!(Template::load(&bad).unwrap_err().to_string().starts_with(&format!("{}: bad template", bad.display())));
+    }
+
+    #[test]
     fn unknown_keys_are_refused() {
         let text = BROADSHEET.replace("[grid]", "[grid]\ncolums = 3");
         let err = Template::from_toml(&text, "typo.toml").unwrap_err().to_string();

@@ -48,11 +48,13 @@ fn may_break_in_emergency(units: &[Unit], i: usize) -> bool {
 }
 
 /// Splits `units` into lines: the ends of each as (start, end) ranges. `width(k)` is the room
-/// for line `k`; `context(k)` its context.
+/// for line `k`; `context(k)` its context. With `at_spaces` (display lines: headlines set their
+/// phrases apart with spaces) a line ends after the last space that fits, if it holds one.
 pub fn break_lines(
     units: &[Unit],
     width: impl Fn(usize) -> f32,
     context: impl Fn(usize) -> LineContext,
+    at_spaces: bool,
 ) -> Vec<(usize, usize)> {
     let n = units.len();
     let mut lines = Vec::new();
@@ -64,11 +66,31 @@ pub fn break_lines(
         let squeezes = |end: usize| measure(&units[start..end], &ctx).min <= room + EPSILON;
 
         // The most that fits at natural width (at least one unit, or nothing would progress).
+        // Start from what the plain widths allow (compression and glue move that by a unit or
+        // two), then step: measuring every prefix would cost a measure per character.
         let mut natural_end = start + 1;
+        let mut plain = 0.0;
+        for (i, unit) in units.iter().enumerate().skip(start) {
+            plain += unit.width;
+            if plain > room + EPSILON {
+                break;
+            }
+            natural_end = (i + 1).max(start + 1);
+        }
+        while natural_end > start + 1 && !fits(natural_end) {
+            natural_end -= 1;
+        }
         while natural_end < n && fits(natural_end + 1) {
             natural_end += 1;
         }
-        let end = if natural_end == n || may_break_before(units, natural_end) {
+        let after_space = (start + 1..=natural_end)
+            .rev()
+            .find(|&e| e < n && units[e - 1].class == Class::Space && may_break_before(units, e));
+        let end = if natural_end == n || (!at_spaces && may_break_before(units, natural_end)) {
+            natural_end
+        } else if let Some(phrase_end) = after_space.filter(|_| at_spaces) {
+            phrase_end
+        } else if may_break_before(units, natural_end) {
             natural_end
         } else {
             // Squeezing wins back a fraction of a line, never another line's worth: look for the
@@ -147,7 +169,7 @@ mod tests {
     /// The lines `text` breaks into at `chars` ems wide.
     fn lines(text: &str, chars: f32) -> Vec<String> {
         let u = units(text);
-        break_lines(&u, |_| chars * EM, |_| ctx())
+        break_lines(&u, |_| chars * EM, |_| ctx(), false)
             .into_iter()
             .map(|(s, e)| u[s..e].iter().map(|u| u.text.as_str()).collect())
             .collect()
@@ -201,6 +223,20 @@ mod tests {
     }
 
     #[test]
+    fn display_lines_break_between_phrases() {
+        let u = units("甲乙丙丁戊己　庚辛壬癸");
+        let at = |at_spaces| -> Vec<String> {
+            break_lines(&u, |_| 8.0 * EM, |_| ctx(), at_spaces)
+                .into_iter()
+                .map(|(s, e)| u[s..e].iter().map(|u| u.text.as_str()).collect::<String>())
+                .collect()
+        };
+        assert_eq!(at(true), ["甲乙丙丁戊己　", "庚辛壬癸"]);
+        // where it must not fire: body text fills the line
+        assert_eq!(at(false), ["甲乙丙丁戊己　庚", "辛壬癸"]);
+    }
+
+    #[test]
     fn a_line_that_fits_ends_where_it_fits() {
         assert_eq!(lines("甲乙丙丁戊己", 3.0), ["甲乙丙", "丁戊己"]);
     }
@@ -236,19 +272,19 @@ mod tests {
     #[test]
     fn pulls_one_character_down_rather_than_leave_it_alone() {
         let u = units("甲乙丙丁戊己庚");
-        let mut l = break_lines(&u, |_| 3.0 * EM, |_| ctx());
+        let mut l = break_lines(&u, |_| 3.0 * EM, |_| ctx(), false);
         assert_eq!(l.last(), Some(&(6, 7)));
         pull_down_widow(&u, &mut l, |_| 3.0 * EM, |_| ctx());
         assert_eq!(&l[1..], [(3, 5), (5, 7)]);
         // where it must not fire: two characters on the last line
         let u = units("甲乙丙丁戊己庚辛");
-        let mut l = break_lines(&u, |_| 3.0 * EM, |_| ctx());
+        let mut l = break_lines(&u, |_| 3.0 * EM, |_| ctx(), false);
         let before = l.clone();
         pull_down_widow(&u, &mut l, |_| 3.0 * EM, |_| ctx());
         assert_eq!(l, before);
         // a character with its full stop is still a single character
         let u = units("甲乙丙丁戊己庚。");
-        let mut l = break_lines(&u, |_| 3.0 * EM, |_| ctx());
+        let mut l = break_lines(&u, |_| 3.0 * EM, |_| ctx(), false);
         pull_down_widow(&u, &mut l, |_| 3.0 * EM, |_| ctx());
         assert_eq!(l.last(), Some(&(5, 8)));
     }

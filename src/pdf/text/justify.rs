@@ -15,7 +15,7 @@
 //! spread evenly between characters — never inside ——, ……, or a Latin word. To squeeze (the
 //! 挤进 of 先挤进，后推出): (1) punctuation blanks, (2) CJK–Latin gaps and word spaces.
 
-use super::shape::{Class, Unit};
+use super::shape::{Class, Unit, IDEOGRAPHIC_SPACE};
 use super::PunctMode;
 
 /// The gap between Chinese and Latin letters or digits: a quarter em (clreq §3.2.2).
@@ -162,7 +162,8 @@ fn natural(units: &[Unit], ctx: &LineContext) -> Natural {
         let before = units[..i].iter().rev().find(|u| u.class != Class::Space);
         let after = units[i + 1..].iter().find(|u| u.class != Class::Space);
         let cjk_side = before.is_some_and(|u| u.class != Class::Latin) || after.is_some_and(|u| u.class != Class::Latin);
-        if cjk_side {
+        // (An ideographic space keeps its em: it is the text's own spacing.)
+        if cjk_side && units[i].ch != IDEOGRAPHIC_SPACE {
             widths[i] = CJK_LATIN_GLUE_EM * ctx.em;
         }
         space[i] = widths[i];

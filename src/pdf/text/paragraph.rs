@@ -31,7 +31,9 @@ pub fn set(fonts: &FontSet, text: &str, style: &Style, width: f32, source_line: 
             letter_spacing: style.letter_spacing_em * style.size,
             paragraph_start: k == 0,
         };
-        let mut ranges = break_lines(&units, room, context);
+        // Display lines (anything not justified) break between their phrases where they can.
+        let at_spaces = style.align != Align::Justify;
+        let mut ranges = break_lines(&units, room, context, at_spaces);
         pull_down_widow(&units, &mut ranges, room, context);
         let last = ranges.len() - 1;
         for (k, &(start, end)) in ranges.iter().enumerate() {

@@ -91,6 +91,9 @@ pub const MISSING_MARK: char = '〓';
 /// (fractions of the em): Kai's ？ reaches 0.502.
 const HALF_EM_TOLERANCE: f32 = 0.03;
 
+/// The full-width space headlines set between their phrases: a word space one em wide.
+pub const IDEOGRAPHIC_SPACE: char = '\u{3000}';
+
 /// A glyph at least this wide (in ems) is a full-width form and sits on the em box.
 const FULL_WIDTH: f32 = 0.95;
 
@@ -109,7 +112,7 @@ pub fn class_of(ch: char) -> Option<Class> {
         '·' | '・' | '‧' | '･' => Class::Middle,
         '—' | '―' | '⸺' | '⸻' => Class::Dash,
         '…' | '‥' | '⋯' => Class::Ellipsis,
-        ' ' | '\t' | '\u{00A0}' => Class::Space,
+        ' ' | '\t' | '\u{00A0}' | IDEOGRAPHIC_SPACE => Class::Space,
         c if c.is_ascii() => Class::Latin,
         _ => return None,
     })
@@ -134,7 +137,7 @@ pub fn shape(fonts: &FontSet, text: &str, style: &Style, source_line: u32) -> Sh
         let ch_class = class_of(ch);
         if ch_class == Some(Class::Space) {
             let face = fonts.shipped(style.face);
-            let width = face.glyph(' ').map_or(0.25, |g| face.advance_em(g)) * em;
+            let width = if ch == IDEOGRAPHIC_SPACE { 1.0 } else { face.glyph(' ').map_or(0.25, |g| face.advance_em(g)) } * em;
             shaped.units.push(space_unit(fonts, style, ch, width));
             continue;
         }
