@@ -31,6 +31,8 @@ struct Case {
     message: Option<&'static str>,
     /// Characters that must reach the EPUB's text.
     kept: &'static str,
+    /// Options after `all ISSUE -o OUT`.
+    args: &'static [&'static str],
 }
 
 fn text(s: String) -> Box<dyn Fn(&Path) -> Vec<u8>> {
@@ -75,12 +77,13 @@ fn with_photo(src: &'static str) -> String {
 }
 
 fn cases() -> Vec<Case> {
-    let ok = |name, issue, message: Option<&'static str>, kept| Case { name, issue, status: 0, epub: true, pdf: true, message, kept };
-    let bad = |name, issue, message| Case { name, issue, status: 2, epub: false, pdf: false, message: Some(message), kept: "" };
-    let no_fit = |name, issue| Case { name, issue, status: 1, epub: true, pdf: false, message: Some("not fit"), kept: "" };
+    let ok = |name, issue, message: Option<&'static str>, kept| Case { name, issue, status: 0, epub: true, pdf: true, message, kept, args: &[] };
+    let bad = |name, issue, message| Case { name, issue, status: 2, epub: false, pdf: false, message: Some(message), kept: "", args: &[] };
+    // The EPUB reflows and takes any length; four pages do not.
+    let no_fit = |name, issue| Case { name, issue, status: 1, epub: true, pdf: false, message: Some("pages cannot hold all the content"), kept: "", args: &[] };
     vec![
         bad("empty", text(String::new()), "empty"),
-        bad("whitespace only", text(" \n\t\n　\r\n".into()), "empty"),
+        bad("whitespace only", text(" \n\t\n　\r\n".into()), "only whitespace"),
         bad("binary", Box::new(|_| (0..4096u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect()), "not a text file"),
         bad("PDF renamed .txt", Box::new(|_| b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\nstream\n\x00\x01\x02endstream\n%%EOF\n".to_vec()), "is a PDF file"),
         bad("invalid UTF-8 and not GB18030", Box::new(|_| [MASTHEAD.as_bytes(), b"\xff\xfe\x80\xff\x81\x30\xff abc \xc3\x28 \xa0\xa1\xff\n"].concat()), "decode"),
@@ -95,7 +98,10 @@ fn cases() -> Vec<Case> {
         no_fit("one 1 MiB line without punctuation", text(format!("{MASTHEAD}## 长文\n\n{}\n", "城区新建口袋公园".repeat(1024 * 1024 / 24)))),
         no_fit("10 000 headlines and no body", text(format!("{MASTHEAD}{}", (0..10_000).map(|i| format!("## 第{i}条消息\n\n")).collect::<String>()))),
         ok("only a masthead", text(MASTHEAD.into()), None, "测试报"),
-        ok("no masthead", text(BODY.into()), None, "口袋公园"),
+        // PDF/X needs the issue's date for its CreationDate: the print edition is refused with
+        // the way out, the e-reader edition is made; the screen edition is made too.
+        Case { status: 2, pdf: false, ..ok("no masthead", text(BODY.into()), Some("use --no-pdfx"), "口袋公园") },
+        Case { args: &["--no-pdfx"], ..ok("no masthead, screen edition", text(BODY.into()), None, "口袋公园") },
         // 100 000 `#` are a paragraph of that many marks: more than four pages hold.
         no_fit("deeply repeated #", text(format!("{MASTHEAD}{} 标题\n\n正文一段。\n", "#".repeat(100_000)))),
         ok("unmatched (下转", text(format!("{MASTHEAD}{BODY}市民纷纷点赞（下转\n\n(下转\n")), None, "点赞"),
@@ -143,6 +149,8 @@ fn run(args: &[&std::ffi::OsStr]) -> Run {
         Command::new(BIN)
     };
     cmd.args(args).stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::piped());
+    // Its own process group, so that a timeout kills papertool and not only `time` around it.
+    std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
     let started = Instant::now();
     let mut child = cmd.spawn().unwrap();
     let mut stderr_pipe = child.stderr.take().unwrap();
@@ -157,6 +165,7 @@ fn run(args: &[&std::ffi::OsStr]) -> Run {
             break status.code();
         }
         if started.elapsed() > TIME_LIMIT {
+            let _ = Command::new("kill").args(["-KILL", "--", &format!("-{}", child.id())]).status();
             let _ = child.kill();
             let _ = child.wait();
             break None;
@@ -208,7 +217,9 @@ fn hostile_inputs() {
         let bytes = (case.issue)(&dir);
         std::fs::File::create(&issue).unwrap().write_all(&bytes).unwrap();
         drop(bytes);
-        let r = run(&["all".as_ref(), issue.as_os_str(), "-o".as_ref(), out.as_os_str()]);
+        let mut args = vec!["all".as_ref(), issue.as_os_str(), "-o".as_ref(), out.as_os_str()];
+        args.extend(case.args.iter().map(|a| std::ffi::OsStr::new(a)));
+        let r = run(&args);
         let mut problems = Vec::new();
         match r.status {
             None => problems.push(format!("killed after {:?} (or by a signal)", r.elapsed)),
