@@ -275,9 +275,9 @@ fn refuse_hopeless(t: &Template, issue: &Issue, page_count: u32) -> Result<()> {
         named.push(format!("{} more articles", beyond.len() - HOPELESS_NAMED));
     }
     Err(Error::failed(format!(
-        "the edition's {page_count} pages cannot hold all the content: its {total} Han characters need {:.0} pages' type area even in the smallest type, so at least these are left over: {}; pass --pages with more than {page_count} or split the issue",
-        (area(total) / (g.width * g.height)).ceil(),
-        named.join(", ")
+        "the edition's {page_count} pages cannot hold all the content; left over: {} (its {total} Han characters need {:.0} pages' type area even in the smallest type); pass --pages with more than {page_count} or a template with more room",
+        named.join("; "),
+        (area(total) / (g.width * g.height)).ceil()
     )))
 }
 
@@ -372,7 +372,7 @@ mod tests {
         // 2 000 articles of 300 characters: many times what four pages of the smallest type hold.
         let flood: Vec<Article> = (0..2000).map(|i| article("消息", &[300], 10 + 2 * i)).collect();
         let err = lay(&issue(vec![flood]), 4).unwrap_err().to_string();
-        assert!(err.contains("cannot hold all the content") && err.contains("Han characters need"), "{err}");
+        assert!(err.contains("cannot hold all the content; left over: 《消息》") && err.contains("Han characters need"), "{err}");
         // What fits is not touched by the bound.
         assert!(refuse_hopeless(&Template::broadsheet(), &issue(vec![front_page()]), 4).is_ok());
         // Nor is an issue a little over the pages: that is the make-up's to find and to name.
