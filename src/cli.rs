@@ -24,11 +24,11 @@ Exit status: 0 done (warnings allowed), 1 cannot write the output, 2 unusable in
 /// Where outputs go, the same for both editions: said once, in every converting command's help.
 macro_rules! output_rule {
     () => {
-        "Outputs: without -o each edition goes beside its issue, NAME.txt → NAME.epub / NAME.pdf (an input\n\
-that already has that extension needs -o). Stdin (-) has no name to take: give -o FILE, or -o - for\n\
-stdout. With one issue -o is the file (- for stdout) unless it is an existing folder; with several it\n\
-is a folder, made if missing, that gets NAME.epub / NAME.pdf of each. An output that is its own input,\n\
-or two issues that would write one file, are refused before anything is read. Every file is written\n\
+        "Outputs: without -o each edition goes beside its issue, NAME.txt → NAME.epub / NAME.pdf (an input \
+that already has that extension needs -o). Stdin (-) has no name to take: give -o FILE, or -o - for \
+stdout. With one issue -o is the file (- for stdout) unless it is an existing folder; with several it \
+is a folder, made if missing, that gets NAME.epub / NAME.pdf of each. An output that is its own input, \
+or two issues that would write one file, are refused before anything is read. Every file is written \
 whole or not at all (a temporary file in its folder, then renamed)."
     };
 }
@@ -36,8 +36,8 @@ whole or not at all (a temporary file in its folder, then renamed)."
 /// The progress and summary of a run of several issues, in every converting command's help.
 macro_rules! batch_rule {
     () => {
-        "Several issues run in parallel on every core; one that fails is reported and the others go on. A\n\
-progress bar shows on a terminal (one plain line per issue when stderr is not one, nothing with\n\
+        "Several issues run in parallel on every core; one that fails is reported and the others go on. A \
+progress bar shows on a terminal (one plain line per issue when stderr is not one, nothing with \
 --quiet), and a summary closes the run: converted, with warnings, failed, time taken."
     };
 }
@@ -45,15 +45,15 @@ progress bar shows on a terminal (one plain line per issue when stderr is not on
 const PDF_EXAMPLES: &str = concat!(
     "Examples:\n  papertool pdf samples/jialing-2025-10-15.txt -o jialing.pdf\n  \
 papertool pdf archive/*.txt -o pdfs/     NAME.pdf of each\n\n\
-Writes the edition as the paper prints it: the masthead's page count (今日N版, 4 by default), each page\n\
-made up on the template's column grid. Content that does not fit the pages is an error listing what is\n\
-left over, and nothing is written for that issue. The file is PDF/X-1a:2001 for coldset newsprint\n\
-(output intent IFRA26) unless --no-pdfx asks for a screen edition with jump links; an issue without a\n\
+Writes the edition as the paper prints it: the masthead's page count (今日N版, 4 by default), each page \
+made up on the template's column grid. Content that does not fit the pages is an error listing what is \
+left over, and nothing is written for that issue. The file is PDF/X-1a:2001 for coldset newsprint \
+(output intent IFRA26) unless --no-pdfx asks for a screen edition with jump links; an issue without a \
 date in its masthead needs --no-pdfx.\n\n",
     output_rule!(),
     "\n\n",
     batch_rule!(),
-    "\n\nExit status: 0 done (warnings allowed), 1 failed (content does not fit, cannot write) or --strict\n\
+    "\n\nExit status: 0 done (warnings allowed), 1 failed (content does not fit, cannot write) or --strict \
 saw warnings, 2 unusable input; with several issues, the worst of them."
 );
 
@@ -64,12 +64,12 @@ Both editions of each issue, from one reading of it; the PDF is print-ready PDF/
     output_rule!(),
     "\n\n",
     batch_rule!(),
-    "\n\nExit status: 0 all converted (warnings allowed), 1 some failed or --strict saw warnings, 2 some input\n\
+    "\n\nExit status: 0 all converted (warnings allowed), 1 some failed or --strict saw warnings, 2 some input \
 unusable."
 );
 
 const CHECK_EXAMPLES: &str = "Example:\n  papertool check --strict samples/jialing-2025-10-15.txt\n\n\
-Prints the pages and, per article, its page, headline, kicker, subtitle, byline, paragraph count and\n\
+Prints the pages and, per article, its page, headline, kicker, subtitle, byline, paragraph count and \
 jump, then every warning as FILE:LINE: warning: ….\n\n\
 Exit status: 0 done (warnings allowed), 1 --strict and there were warnings, 2 unusable input.";
 
@@ -77,13 +77,13 @@ const EPUB_EXAMPLES: &str = concat!(
     "Examples:\n  papertool epub samples/jialing-2025-10-15.txt   writes samples/jialing-2025-10-15.epub\n  \
 papertool epub issue.json -o book.epub --no-embed-fonts\n  \
 papertool epub archive/*.txt -o books/           NAME.epub of each\n\n\
-ISSUE is the issue's text or its model's JSON (from papertool parse), or - for stdin. Photos named in\n\
-it (![alt](path)) are read relative to its folder. SOURCE_DATE_EPOCH, when set, is the book's\n\
+ISSUE is the issue's text or its model's JSON (from papertool parse), or - for stdin. Photos named in \
+it (![alt](path)) are read relative to its folder. SOURCE_DATE_EPOCH, when set, is the book's \
 modification time; otherwise the issue's date is.\n\n",
     output_rule!(),
     "\n\n",
     batch_rule!(),
-    "\n\nExit status: 0 done (warnings allowed), 1 failed or --strict saw warnings, 2 unusable input; with\n\
+    "\n\nExit status: 0 done (warnings allowed), 1 failed or --strict saw warnings, 2 unusable input; with \
 several issues, the worst of them."
 );
 
