@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand};
 
+use papertool::batch::{self, Edition, Settings, Target};
 use papertool::epub;
 use papertool::error::{exit, Error};
 use papertool::frontend;
@@ -20,25 +21,71 @@ Prints the model as JSON (schema papertool.issue/1); warnings go to stderr as FI
 ISSUE may be the model's JSON itself, or - for stdin.\n\n\
 Exit status: 0 done (warnings allowed), 1 cannot write the output, 2 unusable input.";
 
-const PDF_EXAMPLES: &str = "Example:\n  papertool pdf samples/jialing-2025-10-15.txt -o jialing.pdf\n\n\
-Writes the edition as the paper prints it: the masthead's page count (今日N版, 4 by default), each page\n\
-made up on the template's column grid. Without -o the PDF goes next to ISSUE with the extension .pdf.\n\
-Content that does not fit the pages is an error listing what is left over, and nothing is written.\n\
-The file is PDF/X-1a:2001 for coldset newsprint (output intent IFRA26) unless --no-pdfx asks for a\n\
-screen edition with jump links; an issue without a date in its masthead needs --no-pdfx.\n\n\
-Exit status: 0 done (warnings allowed), 1 failed (content does not fit, cannot write), 2 unusable input.";
+/// Where outputs go, the same for both editions: said once, in every converting command's help.
+macro_rules! output_rule {
+    () => {
+        "Outputs: without -o each edition goes beside its issue, NAME.txt → NAME.epub / NAME.pdf (an input \
+that already has that extension needs -o). Stdin (-) has no name to take: give -o FILE, or -o - for \
+stdout. With one issue -o is the file (- for stdout) unless it is an existing folder; with several it \
+is a folder, made if missing, that gets NAME.epub / NAME.pdf of each. An output that is its own input, \
+or two issues that would write one file, are refused before anything is read. Every file is written \
+whole or not at all (a temporary file in its folder, then renamed)."
+    };
+}
+
+/// The progress and summary of a run of several issues, in every converting command's help.
+macro_rules! batch_rule {
+    () => {
+        "Several issues run in parallel on every core; one that fails is reported and the others go on. A \
+progress bar shows on a terminal (one plain line per issue when stderr is not one, nothing with \
+--quiet), and a summary closes the run: converted, with warnings, failed, time taken."
+    };
+}
+
+const PDF_EXAMPLES: &str = concat!(
+    "Examples:\n  papertool pdf samples/jialing-2025-10-15.txt -o jialing.pdf\n  \
+papertool pdf archive/*.txt -o pdfs/     NAME.pdf of each\n\n\
+Writes the edition as the paper prints it: the masthead's page count (今日N版, 4 by default), each page \
+made up on the template's column grid. Content that does not fit the pages is an error listing what is \
+left over, and nothing is written for that issue. The file is PDF/X-1a:2001 for coldset newsprint \
+(output intent IFRA26) unless --no-pdfx asks for a screen edition with jump links; an issue without a \
+date in its masthead needs --no-pdfx.\n\n",
+    output_rule!(),
+    "\n\n",
+    batch_rule!(),
+    "\n\nExit status: 0 done (warnings allowed), 1 failed (content does not fit, cannot write) or --strict \
+saw warnings, 2 unusable input; with several issues, the worst of them."
+);
+
+const ALL_EXAMPLES: &str = concat!(
+    "Examples:\n  papertool all archive/2025/*.txt -o editions/   NAME.epub and NAME.pdf of each\n  \
+papertool all issue.txt                          issue.epub and issue.pdf beside it\n\n\
+Both editions of each issue, from one reading of it; the PDF is print-ready PDF/X-1a unless --no-pdfx.\n\n",
+    output_rule!(),
+    "\n\n",
+    batch_rule!(),
+    "\n\nExit status: 0 all converted (warnings allowed), 1 some failed or --strict saw warnings, 2 some input \
+unusable."
+);
 
 const CHECK_EXAMPLES: &str = "Example:\n  papertool check --strict samples/jialing-2025-10-15.txt\n\n\
-Prints the pages and, per article, its page, headline, kicker, subtitle, byline, paragraph count and\n\
+Prints the pages and, per article, its page, headline, kicker, subtitle, byline, paragraph count and \
 jump, then every warning as FILE:LINE: warning: ….\n\n\
 Exit status: 0 done (warnings allowed), 1 --strict and there were warnings, 2 unusable input.";
 
-const EPUB_EXAMPLES: &str = "Examples:\n  papertool epub samples/jialing-2025-10-15.txt   writes samples/jialing-2025-10-15.epub\n  \
-papertool epub issue.json -o book.epub --no-embed-fonts\n\n\
-ISSUE is the issue's text or its model's JSON (from papertool parse), or - for stdin (then -o is\n\
-needed). Photos named in it (![alt](path)) are read relative to its folder. SOURCE_DATE_EPOCH, when\n\
-set, is the book's modification time; otherwise the issue's date is.\n\n\
-Exit status: 0 done (warnings allowed), 1 failed or --strict saw warnings, 2 unusable input.";
+const EPUB_EXAMPLES: &str = concat!(
+    "Examples:\n  papertool epub samples/jialing-2025-10-15.txt   writes samples/jialing-2025-10-15.epub\n  \
+papertool epub issue.json -o book.epub --no-embed-fonts\n  \
+papertool epub archive/*.txt -o books/           NAME.epub of each\n\n\
+ISSUE is the issue's text or its model's JSON (from papertool parse), or - for stdin. Photos named in \
+it (![alt](path)) are read relative to its folder. SOURCE_DATE_EPOCH, when set, is the book's \
+modification time; otherwise the issue's date is.\n\n",
+    output_rule!(),
+    "\n\n",
+    batch_rule!(),
+    "\n\nExit status: 0 done (warnings allowed), 1 failed or --strict saw warnings, 2 unusable input; with \
+several issues, the worst of them."
+);
 
 #[derive(Parser)]
 #[command(
@@ -82,45 +129,49 @@ enum Command {
     /// Write the issue as a reflowable EPUB 3 for e-readers.
     #[command(after_help = EPUB_EXAMPLES)]
     Epub {
-        /// The issue's text, its model's JSON, or - for stdin.
-        issue: PathBuf,
-        /// Where to write the book [default: ISSUE with the extension .epub, beside it].
+        /// The issues' text or model JSON; - for stdin (alone). Several run in parallel.
+        #[arg(required = true, value_name = "ISSUE")]
+        issues: Vec<PathBuf>,
+        /// Where to write the book [default: ISSUE with the extension .epub, beside it]; with
+        /// several issues (or an existing folder) a folder, made if missing.
         #[arg(short, long)]
         output: Option<PathBuf>,
-        /// Leave out the font subsets: a smaller book, shown in the reader's own Chinese fonts.
-        #[arg(long)]
-        no_embed_fonts: bool,
-        /// The folder of papertool's faces [default: $PAPERTOOL_FONT_DIR, fonts/ beside the
-        /// executable, the source tree's fonts/].
-        #[arg(long, value_name = "DIR")]
-        font_dir: Option<PathBuf>,
-        /// Write nothing and exit with status 1 when there are warnings.
-        #[arg(long)]
-        strict: bool,
+        #[command(flatten)]
+        epub: EpubArgs,
+        #[command(flatten)]
+        run: RunArgs,
     },
     /// Write the broadsheet PDF edition.
     #[command(after_help = PDF_EXAMPLES)]
     Pdf {
-        /// The issue's text, its model's JSON, or - for stdin.
-        issue: PathBuf,
-        /// Where to write the PDF (- for stdout); default: ISSUE with the extension .pdf.
+        /// The issues' text or model JSON; - for stdin (alone). Several run in parallel.
+        #[arg(required = true, value_name = "ISSUE")]
+        issues: Vec<PathBuf>,
+        /// Where to write the PDF (- for stdout); default: ISSUE with the extension .pdf. With
+        /// several issues (or an existing folder) a folder, made if missing.
         #[arg(short, long)]
         output: Option<PathBuf>,
-        /// A page template (TOML, or JSON by extension); default: the built-in 对开 broadsheet.
-        #[arg(long, value_name = "FILE")]
-        template: Option<PathBuf>,
-        /// Page count of the edition; default: the masthead's (今日N版), else 4.
-        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=64))]
-        pages: Option<u32>,
-        /// Folder holding the fonts; default: $PAPERTOOL_FONT_DIR, beside the binary, or the source tree's.
-        #[arg(long, value_name = "DIR")]
-        font_dir: Option<PathBuf>,
-        /// Print-ready PDF/X-1a:2001 for coldset newsprint (the default): CMYK, black overprinting, no links.
-        #[arg(long, overrides_with = "no_pdfx")]
-        pdfx: bool,
-        /// A screen edition instead: jump links and outline for reading on a computer, no PDF/X claim.
-        #[arg(long, overrides_with = "pdfx")]
-        no_pdfx: bool,
+        #[command(flatten)]
+        pdf: PdfArgs,
+        #[command(flatten)]
+        run: RunArgs,
+    },
+    /// Write both editions, EPUB and PDF, of each issue.
+    #[command(after_help = ALL_EXAMPLES)]
+    All {
+        /// The issues' text or model JSON. Several run in parallel.
+        #[arg(required = true, value_name = "ISSUE")]
+        issues: Vec<PathBuf>,
+        /// The folder to write NAME.epub and NAME.pdf to (made if missing); default: beside
+        /// each issue.
+        #[arg(short, long, value_name = "DIR")]
+        output: Option<PathBuf>,
+        #[command(flatten)]
+        epub: EpubArgs,
+        #[command(flatten)]
+        pdf: PdfArgs,
+        #[command(flatten)]
+        run: RunArgs,
     },
     /// Check PDFs against PDF/X-1a:2001 and papertool's newsprint rules; exit 1 if one fails.
     #[command(name = "pdfx-check", hide = true)]
@@ -131,15 +182,55 @@ enum Command {
     },
 }
 
+#[derive(clap::Args)]
+struct EpubArgs {
+    /// Leave out the font subsets: a smaller book, shown in the reader's own Chinese fonts.
+    #[arg(long)]
+    no_embed_fonts: bool,
+}
+
+#[derive(clap::Args)]
+struct PdfArgs {
+    /// A page template (TOML, or JSON by extension); default: the built-in 对开 broadsheet.
+    #[arg(long, value_name = "FILE")]
+    template: Option<PathBuf>,
+    /// Page count of the edition; default: the masthead's (今日N版), else 4.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=64))]
+    pages: Option<u32>,
+    /// Print-ready PDF/X-1a:2001 for coldset newsprint (the default): CMYK, black overprinting, no links.
+    #[arg(long, overrides_with = "no_pdfx")]
+    pdfx: bool,
+    /// A screen edition instead: jump links and outline for reading on a computer, no PDF/X claim.
+    #[arg(long, overrides_with = "pdfx")]
+    no_pdfx: bool,
+}
+
+#[derive(clap::Args)]
+struct RunArgs {
+    /// The folder of papertool's faces [default: $PAPERTOOL_FONT_DIR, fonts/ beside the
+    /// executable, the source tree's fonts/].
+    #[arg(long, value_name = "DIR")]
+    font_dir: Option<PathBuf>,
+    /// Write nothing for an issue with warnings, and exit with status 1.
+    #[arg(long)]
+    strict: bool,
+    /// No progress and no summary for several issues (warnings and errors still go to stderr).
+    #[arg(short, long)]
+    quiet: bool,
+}
+
 pub fn run() -> i32 {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Parse { issue, output } => parse(&issue, &output),
         Command::Check { issue, strict } => check(&issue, strict),
-        Command::Epub { issue, output, no_embed_fonts, font_dir, strict } => {
-            epub(&issue, output.as_deref(), !no_embed_fonts, font_dir, strict)
+        Command::Epub { issues, output, epub, run } => convert(&issues, &[Edition::Epub], output, Some(epub), None, run),
+        Command::Pdf { issues, output, pdf, run } => convert(&issues, &[Edition::Pdf], output, None, Some(pdf), run),
+        Command::All { issues, output, epub, pdf, run } => {
+            // Two editions cannot share stdout: `-o -` is kept as a file for the plan to refuse.
+            let output = Some(output.map_or(Target::Beside, |o| if o == Path::new("-") { Target::File(o) } else { Target::Folder(o) }));
+            convert_to(&issues, &[Edition::Epub, Edition::Pdf], output, Some(epub), Some(pdf), run)
         }
-        Command::Pdf { issue, output, template, pages, font_dir, no_pdfx, .. } => pdf(&issue, output, template, pages, font_dir, !no_pdfx),
         Command::PdfxCheck { files } => Ok(pdfx_check(&files)),
     };
     match result {
@@ -160,38 +251,6 @@ fn parse(path: &Path, output: &Path) -> Result<i32, Error> {
     Ok(exit::OK)
 }
 
-fn pdf(path: &Path, output: Option<PathBuf>, template: Option<PathBuf>, pages: Option<u32>, font_dir: Option<PathBuf>, print: bool) -> Result<i32, Error> {
-    let issue = frontend::load(path)?;
-    report_input(path, &issue);
-    let base = if path == Path::new("-") { Path::new(".") } else { path.parent().unwrap_or(Path::new(".")) };
-    let mut opts = edition::Options::new(base);
-    if let Some(t) = template {
-        opts.template = Template::load(&t)?;
-    }
-    opts.pages = pages;
-    opts.font_dir = font_dir;
-    let output = output.unwrap_or_else(|| if path == Path::new("-") { PathBuf::from("-") } else { path.with_extension("pdf") });
-    let (bytes, warnings) = edition::write(&issue, &opts)?;
-    let shown = frontend::decode::display_name(path);
-    let _ = write_warnings(&mut std::io::stderr().lock(), &shown, &warnings);
-    let bytes = if print { print_ready(&shown, &issue, bytes)? } else { bytes };
-    write_atomic(&output, &bytes)?;
-    Ok(exit::OK)
-}
-
-/// The PDF/X-1a pass over the rendered edition, with a warning per photo too coarse for print.
-fn print_ready(shown: &str, issue: &Issue, bytes: Vec<u8>) -> Result<Vec<u8>, Error> {
-    let meta = pdfx::PdfxMeta::for_issue(issue, 0.0).map_err(|e| Error::input(shown, e.to_string()))?;
-    let bytes = pdfx::make_pdfx(bytes, &meta)?;
-    for image in pdfx::low_resolution_images(&bytes) {
-        eprintln!(
-            "{shown}: warning: page {}: a photo of {}×{} px prints at {:.0} ppi, under the {:.0} ppi newsprint wants",
-            image.page, image.width_px, image.height_px, image.ppi, pdfx::MIN_PHOTO_PPI
-        );
-    }
-    Ok(bytes)
-}
-
 fn check(path: &Path, strict: bool) -> Result<i32, Error> {
     let issue = frontend::load(path)?;
     let shown = frontend::decode::display_name(path);
@@ -201,51 +260,71 @@ fn check(path: &Path, strict: bool) -> Result<i32, Error> {
     Ok(if strict && !issue.warnings.is_empty() { exit::FAILED } else { exit::OK })
 }
 
-fn epub(path: &Path, output: Option<&Path>, embed_fonts: bool, font_dir: Option<PathBuf>, strict: bool) -> Result<i32, Error> {
-    // Stdin has no name to give the book: say so before reading it.
-    let output = match output {
-        Some(o) => o.to_path_buf(),
-        None => default_output(path, "epub")?,
+/// `-o` for `epub` and `pdf`: a file for one issue (unless it is an existing folder), a folder
+/// for several.
+fn convert(
+    issues: &[PathBuf],
+    editions: &[Edition],
+    output: Option<PathBuf>,
+    epub: Option<EpubArgs>,
+    pdf: Option<PdfArgs>,
+    run: RunArgs,
+) -> Result<i32, Error> {
+    let target = match output {
+        None => Target::Beside,
+        // `-o -` is stdout, and `-o out.pdf` with several issues a slip: neither is a folder
+        // to make (the plan refuses them).
+        Some(o) if o == Path::new("-") => Target::File(o),
+        Some(o) if o.is_dir() || (issues.len() > 1 && !has_edition_extension(&o)) => Target::Folder(o),
+        Some(o) => Target::File(o),
     };
-    let issue = frontend::load(path)?;
-    report_input(path, &issue);
-    let options = epub::Options {
-        embed_fonts,
-        font_dir,
-        image_dir: issue_folder(path),
+    convert_to(issues, editions, Some(target), epub, pdf, run)
+}
+
+fn has_edition_extension(path: &Path) -> bool {
+    path.extension().is_some_and(|e| [Edition::Epub, Edition::Pdf].iter().any(|ed| e.eq_ignore_ascii_case(ed.extension())))
+}
+
+/// Plans the outputs (refusing impossible ones before reading anything), then runs the batch;
+/// a summary closes a run of several issues.
+fn convert_to(
+    issues: &[PathBuf],
+    editions: &[Edition],
+    target: Option<Target>,
+    epub: Option<EpubArgs>,
+    pdf: Option<PdfArgs>,
+    run: RunArgs,
+) -> Result<i32, Error> {
+    let target = target.unwrap_or(Target::Beside);
+    let jobs = batch::plan(issues, editions, &target)?;
+    if let Target::Folder(dir) = &target {
+        std::fs::create_dir_all(dir).map_err(|e| Error::failed(format!("{}: cannot make the folder: {e}", dir.display())))?;
+    }
+    let mut pdf_options = edition::Options::new(Path::new("."));
+    let print_ready = !pdf.as_ref().is_some_and(|p| p.no_pdfx);
+    if let Some(args) = pdf {
+        if let Some(t) = args.template {
+            pdf_options.template = Template::load(&t)?;
+        }
+        pdf_options.pages = args.pages;
+    }
+    pdf_options.font_dir = run.font_dir.clone();
+    let epub_options = epub::Options {
+        embed_fonts: !epub.is_some_and(|e| e.no_embed_fonts),
+        font_dir: run.font_dir.clone(),
+        image_dir: PathBuf::from("."),
         source_date_epoch: epub::metadata::source_date_epoch_from_env().map_err(Error::failed)?,
     };
-    let book = epub::build(&issue, &options)?;
-    let shown = frontend::decode::display_name(path);
-    let _ = write_warnings(&mut std::io::stderr().lock(), &shown, &book.warnings);
-    if strict && !(issue.warnings.is_empty() && book.warnings.is_empty()) {
-        eprintln!("papertool: {shown}: warnings and --strict: {} not written", output.display());
-        return Ok(exit::FAILED);
+    let settings = Settings { editions: editions.to_vec(), epub: epub_options, pdf: pdf_options, print_ready, strict: run.strict, quiet: run.quiet };
+    let summary = batch::run(&jobs, &settings);
+    if jobs.len() > 1 && !run.quiet {
+        let mut err = std::io::stderr().lock();
+        let _ = writeln!(err, "papertool: {}", summary.line());
+        for name in &summary.failed {
+            let _ = writeln!(err, "papertool: failed: {name}");
+        }
     }
-    write_atomic(&output, &book.bytes)?;
-    Ok(exit::OK)
-}
-
-/// The folder an issue's photos are relative to: the issue file's own (the working folder for
-/// stdin).
-fn issue_folder(path: &Path) -> PathBuf {
-    match path.parent() {
-        Some(dir) if path != Path::new("-") && !dir.as_os_str().is_empty() => dir.to_path_buf(),
-        _ => PathBuf::from("."),
-    }
-}
-
-/// `issue.txt` → `issue.epub`, beside it. Stdin has no name to take, and an input that already
-/// has the output's extension would be overwritten: both need `-o`.
-fn default_output(input: &Path, extension: &str) -> Result<PathBuf, Error> {
-    let shown = frontend::decode::display_name(input);
-    if input == Path::new("-") {
-        return Err(Error::input(shown, format!("reading stdin: name the output with -o FILE.{extension}")));
-    }
-    if input.extension().is_some_and(|e| e.eq_ignore_ascii_case(extension)) {
-        return Err(Error::input(shown, format!("already a .{extension} file: name the output with -o")));
-    }
-    Ok(input.with_extension(extension))
+    Ok(summary.status)
 }
 
 /// For every subcommand that reads an issue: on stderr, a note naming the encoding when it was

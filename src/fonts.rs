@@ -10,7 +10,8 @@ use std::fmt;
 use std::fs::File;
 use std::ops::Deref;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::error::{Error, Result};
 
@@ -108,14 +109,23 @@ impl FontDir {
 
     /// Maps a face's file into memory: the faces are megabytes each and a run touches only the
     /// tables and glyphs it needs.
+    /// Each file is mapped once per process and shared after: a batch of issues, and both
+    /// editions of one, read the same map.
     pub fn load(&self, face: Face) -> Result<FontData> {
+        static MAPPED: OnceLock<Mutex<HashMap<PathBuf, FontData>>> = OnceLock::new();
         let path = self.face_path(face);
+        let mut mapped = MAPPED.get_or_init(Mutex::default).lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(data) = mapped.get(&path) {
+            return Ok(data.clone());
+        }
         let fail = |e: std::io::Error| Error::failed(format!("{}: cannot read font: {e}", path.display()));
         let file = File::open(&path).map_err(fail)?;
         // SAFETY: the font files are ours and read-only for the process's life; a file changed
         // under a running conversion is outside what papertool promises.
         let map = unsafe { memmap2::Mmap::map(&file) }.map_err(fail)?;
-        Ok(FontData(Arc::new(map)))
+        let data = FontData(Arc::new(map));
+        mapped.insert(path, data.clone());
+        Ok(data)
     }
 }
 
@@ -147,6 +157,13 @@ mod tests {
             let data = dir.load(face).unwrap();
             assert!(ttf_parser::Face::parse(&data, 0).is_ok(), "{face} does not parse");
         }
+    }
+
+    #[test]
+    fn a_face_is_mapped_once_per_process() {
+        let dir = FontDir::locate(None).unwrap();
+        let (a, b) = (dir.load(Face::Kai).unwrap(), dir.load(Face::Kai).unwrap());
+        assert!(Arc::ptr_eq(&a.0, &b.0));
     }
 
     #[test]

@@ -6,9 +6,11 @@
 //! - [`frontend`]: decode → pages → line roles → articles → repairs, text in, [`model::Issue`] out;
 //! - [`epub`]: the reflowable e-reader edition, reading only the model;
 //! - `pdf`: fonts, the Chinese text engine, page layout and rendering, reading only the model;
+//! - [`batch`]: many issues at once, in parallel, with progress and a summary;
 //! - [`output`]: atomic writes shared by the writers; [`xml`]: escaping shared by the writers;
 //!   [`error`]: messages and exit codes.
 
+pub mod batch;
 pub mod epub;
 pub mod error;
 pub mod fonts;

@@ -140,7 +140,8 @@ fn an_overfull_issue_is_a_clear_error_and_writes_nothing() {
     let o = papertool().arg("pdf").arg(&issue).arg("-o").arg(&out).output().unwrap();
     assert_eq!(o.status.code(), Some(1));
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(err.starts_with("papertool: the edition's 1 pages cannot hold all the content; left over: 《长篇报道之"), "{err}");
+    let prefix = format!("papertool: {}: the edition's 1 pages cannot hold all the content; left over: 《长篇报道之", issue.display());
+    assert!(err.starts_with(&prefix), "{err}");
     assert!(err.contains("--pages"), "{err}");
     assert!(!out.exists(), "a PDF was written for an issue that does not fit");
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "something was left in the folder");

@@ -88,7 +88,7 @@ fn color(c: Cmyk) -> Color {
 /// Makes the edition: the PDF's bytes and what was noticed on the way. Nothing is returned when
 /// the content does not fit the pages.
 pub fn write(issue: &Issue, opts: &Options) -> Result<(Vec<u8>, Vec<Warning>)> {
-    let fonts = FontSet::load(&FontDir::locate(opts.font_dir.as_deref())?)?;
+    let fonts = FontSet::shared(&FontDir::locate(opts.font_dir.as_deref())?)?;
     let engine = Engine { fonts: &fonts, warnings: RefCell::new(Vec::new()) };
     let setter = Setter::new(&engine, &opts.template);
     let page_count = opts.pages.unwrap_or(issue.masthead.page_count).max(1);

@@ -6,13 +6,18 @@
 //! renderer asks it for the font programs to subset. Glyphs are named by a [`FaceId`], which
 //! stays valid for the life of the set, so a line set once can be rendered any time later.
 //!
+//! A set is shared by every issue of a batch, so a face's id must not depend on which issues
+//! came first: the renderer names font resources after it and orders them by it. A system
+//! face's id is therefore its place in the machine's sorted list of faces, never the order in
+//! which issues happened to need faces: an issue's PDF is the same bytes alone or in a batch.
+//!
 //! Fallback order for a character: the style's face, then serif → sans → kai (the shipped
 //! faces in that order, skipping the style's), then system fonts (sorted by path so the choice
 //! is the same on every run). A character no face has is the caller's to mark and report.
 
 use std::collections::HashMap;
 use std::fmt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
 use crate::error::Result;
@@ -92,8 +97,10 @@ impl LoadedFace {
         let postscript_name = face
             .names()
             .into_iter()
-            .find(|n| n.name_id == ttf_parser::name_id::POST_SCRIPT_NAME)
-            .and_then(|n| n.to_string())
+            // The first entry may be a Macintosh-encoded one that does not decode: take the
+            // first that does.
+            .filter(|n| n.name_id == ttf_parser::name_id::POST_SCRIPT_NAME)
+            .find_map(|n| n.to_string())
             .unwrap_or_else(|| label.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').collect());
         Ok(LoadedFace { face, cmaps, bytes, index, units_per_em, postscript_name, ink_cache: Mutex::new(HashMap::new()) })
     }
@@ -190,11 +197,10 @@ impl SystemFonts {
 pub struct FontSet {
     shipped: Vec<LoadedFace>,
     system: OnceLock<SystemFonts>,
-    /// System faces loaded so far; `FaceId(4 + i)` is `loaded[i]`.
-    loaded: RwLock<Vec<Arc<LoadedFace>>>,
-    /// (file, index) → position in `loaded`, and char → fallback answer, so each system face
-    /// is opened once and each missing character searched for once.
-    loaded_index: Mutex<HashMap<(PathBuf, u32), u16>>,
+    /// System faces loaded so far, by their place in `system`'s candidates: `FaceId(4 + i)` is
+    /// candidate `i`, whenever and by whichever issue it was first needed.
+    loaded: RwLock<HashMap<usize, Arc<LoadedFace>>>,
+    /// char → fallback answer, so each missing character is searched for once.
     fallback_cache: Mutex<HashMap<char, Option<(FaceId, u16)>>>,
 }
 
@@ -234,10 +240,22 @@ impl FontSet {
         Ok(FontSet {
             shipped,
             system: OnceLock::new(),
-            loaded: RwLock::new(Vec::new()),
-            loaded_index: Mutex::new(HashMap::new()),
+            loaded: RwLock::new(HashMap::new()),
             fallback_cache: Mutex::new(HashMap::new()),
         })
+    }
+
+    /// The set of `dir`, loaded on first use and shared by every later edition in the process
+    /// (a batch's issues), with its system-fallback answers.
+    pub fn shared(dir: &FontDir) -> Result<Arc<FontSet>> {
+        static SETS: OnceLock<Mutex<HashMap<PathBuf, Arc<FontSet>>>> = OnceLock::new();
+        let mut sets = SETS.get_or_init(Mutex::default).lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(set) = sets.get(dir.path()) {
+            return Ok(set.clone());
+        }
+        let set = Arc::new(FontSet::load(dir)?);
+        sets.insert(dir.path().to_path_buf(), set.clone());
+        Ok(set)
     }
 
     /// A shipped face.
@@ -251,7 +269,7 @@ impl FontSet {
             Some(face) => FaceRef::Shipped(face),
             None => {
                 let loaded = self.loaded.read().unwrap_or_else(|e| e.into_inner());
-                FaceRef::System(loaded[id.index() - self.shipped.len()].clone())
+                FaceRef::System(loaded[&(id.index() - self.shipped.len())].clone())
             }
         }
     }
@@ -279,7 +297,7 @@ impl FontSet {
         }
         let system = self.system.get_or_init(SystemFonts::scan);
         let mut answer = None;
-        for (path, index) in &system.candidates {
+        for (candidate, (path, index)) in system.candidates.iter().enumerate() {
             // Mapping costs nothing until pages are touched; only the cmap is read here.
             let Ok(file) = std::fs::File::open(path) else { continue };
             // SAFETY: as for the shipped faces (see `FontDir::load`): system fonts are read-only
@@ -292,7 +310,7 @@ impl FontSet {
             if !has {
                 continue;
             }
-            let id = self.adopt_system_face(path.clone(), *index, data);
+            let id = self.adopt_system_face(candidate, path, *index, data);
             answer = id.and_then(|id| self.face(id).glyph(ch).map(|gid| (id, gid)));
             if answer.is_some() {
                 break;
@@ -302,17 +320,16 @@ impl FontSet {
         answer
     }
 
-    fn adopt_system_face(&self, path: PathBuf, index: u32, data: memmap2::Mmap) -> Option<FaceId> {
-        let mut known = self.loaded_index.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(&i) = known.get(&(path.clone(), index)) {
-            return Some(FaceId(self.shipped.len() as u16 + i));
-        }
-        let face = LoadedFace::parse(FaceBytes::System(data), index, &path.display().to_string()).ok()?;
+    /// The id of system candidate `candidate`, parsing it the first time it is needed. `None`
+    /// when it does not parse, or when its place is past what a [`FaceId`] can number.
+    fn adopt_system_face(&self, candidate: usize, path: &Path, index: u32, data: memmap2::Mmap) -> Option<FaceId> {
+        let id = FaceId(u16::try_from(self.shipped.len() + candidate).ok()?);
         let mut loaded = self.loaded.write().unwrap_or_else(|e| e.into_inner());
-        let i = loaded.len() as u16;
-        loaded.push(Arc::new(face));
-        known.insert((path, index), i);
-        Some(FaceId(self.shipped.len() as u16 + i))
+        if !loaded.contains_key(&candidate) {
+            let face = LoadedFace::parse(FaceBytes::System(data), index, &path.display().to_string()).ok()?;
+            loaded.insert(candidate, Arc::new(face));
+        }
+        Some(id)
     }
 }
 
@@ -322,6 +339,39 @@ mod tests {
 
     fn fonts() -> FontSet {
         FontSet::load(&FontDir::locate(None).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn shared_set_is_loaded_once() {
+        let dir = FontDir::locate(None).unwrap();
+        assert!(Arc::ptr_eq(&FontSet::shared(&dir).unwrap(), &FontSet::shared(&dir).unwrap()));
+    }
+
+    /// A set whose "system" faces are the given shipped files, in that order.
+    fn with_system_faces(faces: &[Face]) -> FontSet {
+        let dir = FontDir::locate(None).unwrap();
+        let set = FontSet::load(&dir).unwrap();
+        let candidates = faces.iter().map(|&f| (dir.face_path(f), 0)).collect();
+        assert!(set.system.set(SystemFonts { candidates }).is_ok());
+        set
+    }
+
+    #[test]
+    fn a_system_face_has_the_same_id_whichever_issue_needed_it_first() {
+        // U+2000 (en quad) is in the Kai face only, U+2042 (asterism) in the serif only: as
+        // system candidates [serif, kai] they are found in different faces.
+        let (in_kai, in_serif) = ('\u{2000}', '\u{2042}');
+        let (serif_id, kai_id) = (FaceId(Face::ALL.len() as u16), FaceId(Face::ALL.len() as u16 + 1));
+        let first = with_system_faces(&[Face::SerifRegular, Face::Kai]);
+        let kai_first = (first.resolve_system(in_kai), first.resolve_system(in_serif));
+        assert_eq!(kai_first.0.map(|(id, _)| id), Some(kai_id));
+        assert_eq!(kai_first.1.map(|(id, _)| id), Some(serif_id));
+        // Asked in the other order (another issue first), the same ids: they are the faces'
+        // places among the candidates, not an order of use.
+        let second = with_system_faces(&[Face::SerifRegular, Face::Kai]);
+        let serif_first = (second.resolve_system(in_serif), second.resolve_system(in_kai));
+        assert_eq!((serif_first.1, serif_first.0), kai_first);
+        assert_eq!(first.face(kai_id).postscript_name(), "PapertoolKai-Regular");
     }
 
     #[test]

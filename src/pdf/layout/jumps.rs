@@ -14,8 +14,15 @@ use super::blocks::{HeadKind, Jump, Part, Setter, Story, EPS};
 use super::masthead::{masthead, missing_note, running_head, Head};
 use super::page::{make_up, rank, Item, Slot};
 use super::{Destination, Edition, LaidPage, Mark, Measure, OutlineEntry, Placed};
+use super::template::Template;
 use crate::error::{Error, Result};
-use crate::model::{ArticleRef, Issue, Warning};
+use crate::model::{ArticleRef, Block, Issue, Warning};
+
+/// How far past the pages' bare area content must be before it is refused unset: a margin for
+/// any squeezing the text engine may do, so the bound never refuses what setting could fit.
+const HOPELESS_MARGIN: f32 = 2.0;
+/// How many of the articles refused that way are named; the rest are counted.
+const HOPELESS_NAMED: usize = 3;
 
 /// Where a horizontal rule between stacked blocks sits, as a share of the lower block's headline
 /// space: near the boundary, clear of the headline.
@@ -38,6 +45,8 @@ pub fn lay_out<M: Measure>(
             p.number.max(page_count)
         )));
     }
+
+    refuse_hopeless(t, issue, page_count)?;
 
     // Stories for every article but the ears, which the masthead band sets.
     let mut stories: Vec<Story<M::Line>> = Vec::new();
@@ -254,6 +263,73 @@ pub fn lay_out<M: Measure>(
     Ok(Edition { pages, width: g.page_width, height: g.page_height })
 }
 
+/// Refuses, before any type is set, content that no make-up of `page_count` pages could hold:
+/// setting every line of a stray 60 MiB file first would take minutes and gigabytes only to say
+/// the same. The bound is safe: every ideograph takes at least a square of the template's
+/// smallest type size, with no leading, and the pages offer their whole type areas.
+fn refuse_hopeless(t: &Template, issue: &Issue, page_count: u32) -> Result<()> {
+    let g = t.geometry();
+    let r = &t.roles;
+    let smallest = [
+        &r.masthead_name, &r.masthead_info, &r.masthead_small, &r.ear_headline, &r.ear_body, &r.banner, &r.kicker,
+        &r.headline, &r.subtitle, &r.byline, &r.body, &r.crosshead, &r.verse, &r.caption, &r.credit, &r.promo, &r.jump,
+        &r.running_head, &r.note,
+    ]
+    .iter()
+    .map(|role| role.size.pt())
+    .fold(f32::INFINITY, f32::min);
+    let area = |ideographs: usize| ideographs as f32 * smallest * smallest;
+    let room = HOPELESS_MARGIN * page_count as f32 * g.width * g.height;
+    let counts: Vec<(ArticleRef, usize)> = issue.articles().map(|(at, a)| (at, ideographs_in(a))).collect();
+    let total: usize = counts.iter().map(|(_, n)| n).sum();
+    if area(total) <= room {
+        return Ok(());
+    }
+    // The articles past the point where the text alone outgrows the pages, in the text's order.
+    let mut running = 0;
+    let beyond: Vec<ArticleRef> = counts
+        .iter()
+        .filter_map(|&(at, n)| {
+            running += n;
+            (area(running) > room).then_some(at)
+        })
+        .collect();
+    let mut named: Vec<String> = beyond
+        .iter()
+        .take(HOPELESS_NAMED)
+        .map(|&at| {
+            let a = issue.article(at);
+            let name = a.headline.as_deref().map(|h| format!("《{h}》")).unwrap_or_else(|| "an article without headline".into());
+            format!("{name} (line {})", a.lines[0])
+        })
+        .collect();
+    if beyond.len() > HOPELESS_NAMED {
+        named.push(format!("{} more articles", beyond.len() - HOPELESS_NAMED));
+    }
+    Err(Error::failed(format!(
+        "the edition's {page_count} pages cannot hold all the content; left over: {} (its {total} Han characters need {:.0} pages' type area even in the smallest type); pass --pages with more than {page_count} or a template with more room",
+        named.join("; "),
+        (area(total) / (g.width * g.height)).ceil()
+    )))
+}
+
+/// The Han characters of an article, all of whose text is set somewhere.
+fn ideographs_in(a: &crate::model::Article) -> usize {
+    let count = |s: &str| s.chars().filter(|c| matches!(*c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3134F)).count();
+    let heads = [&a.banner, &a.kicker, &a.headline, &a.subtitle, &a.byline, &a.author].into_iter().flatten().map(|s| count(s)).sum::<usize>();
+    let blocks = a
+        .blocks
+        .iter()
+        .map(|b| match b {
+            Block::Paragraph { text, .. } | Block::Crosshead { text, .. } | Block::Promo { text, .. } => count(text),
+            Block::Caption { text, credit, .. } => count(text) + credit.as_deref().map_or(0, count),
+            Block::Verse { lines, .. } => lines.iter().map(|l| count(l)).sum(),
+            Block::Image { alt, .. } => alt.as_deref().map_or(0, count),
+        })
+        .sum::<usize>();
+    heads + blocks
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -321,6 +397,19 @@ mod tests {
         let s = Setter::new(&Fixed, &t);
         let mut w = vec![];
         lay_out(&s, is, Path::new("."), pages, &mut w)
+    }
+
+    #[test]
+    fn content_no_pages_could_hold_is_refused_before_any_is_set() {
+        // 2 000 articles of 300 characters: many times what four pages of the smallest type hold.
+        let flood: Vec<Article> = (0..2000).map(|i| article("消息", &[300], 10 + 2 * i)).collect();
+        let err = lay(&issue(vec![flood]), 4).unwrap_err().to_string();
+        assert!(err.contains("cannot hold all the content; left over: 《消息》") && err.contains("Han characters need"), "{err}");
+        // What fits is not touched by the bound.
+        assert!(refuse_hopeless(&Template::broadsheet(), &issue(vec![front_page()]), 4).is_ok());
+        // Nor is an issue a little over the pages: that is the make-up's to find and to name.
+        let over: Vec<Article> = (0..12).map(|i| article("消息", &[2000], 10 + 2 * i)).collect();
+        assert!(refuse_hopeless(&Template::broadsheet(), &issue(vec![over]), 4).is_ok());
     }
 
     fn overlap(a: &Placed, b: &Placed) -> bool {
