@@ -170,26 +170,17 @@ fn pdf(path: &Path, output: Option<PathBuf>, template: Option<PathBuf>, pages: O
     }
     opts.pages = pages;
     opts.font_dir = font_dir;
+    opts.print = print;
     let output = output.unwrap_or_else(|| if path == Path::new("-") { PathBuf::from("-") } else { path.with_extension("pdf") });
-    let (bytes, warnings) = edition::write(&issue, &opts)?;
     let shown = frontend::decode::display_name(path);
+    if print {
+        // An undated issue cannot be a PDF/X file: the input's fault, said before any work.
+        pdfx::PdfxMeta::for_issue(&issue, 0.0).map_err(|e| Error::input(&shown, e.to_string()))?;
+    }
+    let (bytes, warnings) = edition::write(&issue, &opts)?;
     let _ = write_warnings(&mut std::io::stderr().lock(), &shown, &warnings);
-    let bytes = if print { print_ready(&shown, &issue, bytes)? } else { bytes };
     write_atomic(&output, &bytes)?;
     Ok(exit::OK)
-}
-
-/// The PDF/X-1a pass over the rendered edition, with a warning per photo too coarse for print.
-fn print_ready(shown: &str, issue: &Issue, bytes: Vec<u8>) -> Result<Vec<u8>, Error> {
-    let meta = pdfx::PdfxMeta::for_issue(issue, 0.0).map_err(|e| Error::input(shown, e.to_string()))?;
-    let bytes = pdfx::make_pdfx(bytes, &meta)?;
-    for image in pdfx::low_resolution_images(&bytes) {
-        eprintln!(
-            "{shown}: warning: page {}: a photo of {}×{} px prints at {:.0} ppi, under the {:.0} ppi newsprint wants",
-            image.page, image.width_px, image.height_px, image.ppi, pdfx::MIN_PHOTO_PPI
-        );
-    }
-    Ok(bytes)
 }
 
 fn check(path: &Path, strict: bool) -> Result<i32, Error> {

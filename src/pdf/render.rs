@@ -11,7 +11,8 @@
 //! span holding its source text: extraction then neither reads the CJK–Latin glue and the
 //! justification as word spaces nor loses a character no font has (drawn as 〓). Afterwards the document is fixed in memory with lopdf: printpdf stamps
 //! random ids and the clock's time, writes no subset tag and an empty `GTS_PDFXVersion`; the
-//! output must be the same bytes for the same input.
+//! output must be the same bytes for the same input (the `/ID` is given when the file is written,
+//! by [`crate::pdf::serialize`]).
 
 use std::collections::BTreeMap;
 
@@ -48,8 +49,9 @@ const PDF_VERSION: &str = "1.6";
 /// printpdf's text matrix and widths are in thousandths of the em.
 const GLYPH_UNITS: f32 = 1000.0;
 
-/// Writes `frames` as a PDF, one page each.
-pub fn render(fonts: &FontSet, frames: &[Frame], meta: &DocMeta) -> Result<Vec<u8>> {
+/// Makes `frames` a PDF document, one page each, in memory: its streams are left plain for
+/// [`crate::pdf::serialize::save`], which writes the finished edition once.
+pub fn render(fonts: &FontSet, frames: &[Frame], meta: &DocMeta) -> Result<lopdf::Document> {
     let usage = GlyphUsage::collect(frames);
     let mut doc = PdfDocument::new(&meta.title);
     fill_info(&mut doc, meta);
@@ -94,8 +96,7 @@ pub fn render(fonts: &FontSet, frames: &[Frame], meta: &DocMeta) -> Result<Vec<u
     let mut warnings = Vec::new();
     let mut pdf = doc.to_lopdf_document(&options, &mut warnings);
     fix_document(&mut pdf, fonts, frames, &usage, meta);
-    pdf.compress();
-    finish(pdf)
+    Ok(pdf)
 }
 
 /// Which glyphs of which face the document uses, and the text each stands for.
@@ -456,20 +457,6 @@ fn fix_font_dict(dict: &mut lopdf::Dictionary, by_name: &BTreeMap<Vec<u8>, (Stri
     }
 }
 
-/// Saves with a file identifier derived from the content, so it is stable and still unique.
-fn finish(mut pdf: lopdf::Document) -> Result<Vec<u8>> {
-    let placeholder = Object::String(vec![0; 16], lopdf::StringFormat::Hexadecimal);
-    pdf.trailer.set("ID", Object::Array(vec![placeholder.clone(), placeholder]));
-    let mut first = Vec::new();
-    pdf.save_to(&mut first).map_err(|e| Error::failed(format!("cannot write the PDF: {e}")))?;
-    let id = uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_OID, &first).as_bytes().to_vec();
-    let id = Object::String(id, lopdf::StringFormat::Hexadecimal);
-    pdf.trailer.set("ID", Object::Array(vec![id.clone(), id]));
-    let mut bytes = Vec::new();
-    pdf.save_to(&mut bytes).map_err(|e| Error::failed(format!("cannot write the PDF: {e}")))?;
-    Ok(bytes)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -487,19 +474,21 @@ mod tests {
         vec![frame]
     }
 
-    fn load(pdf: &[u8]) -> lopdf::Document {
-        lopdf::Document::load_mem(pdf).expect("a PDF lopdf can read")
+    /// Written and read back, as a viewer sees it.
+    fn load(doc: lopdf::Document) -> lopdf::Document {
+        lopdf::Document::load_mem(&crate::pdf::serialize::save(doc).unwrap()).expect("a PDF lopdf can read")
     }
 
     #[test]
     fn the_same_frames_give_the_same_bytes() {
         let meta = DocMeta { title: "样张".into(), ..DocMeta::default() };
-        assert_eq!(render(fonts(), &frames(), &meta).unwrap(), render(fonts(), &frames(), &meta).unwrap());
+        let bytes = || crate::pdf::serialize::save(render(fonts(), &frames(), &meta).unwrap()).unwrap();
+        assert_eq!(bytes(), bytes());
     }
 
     #[test]
     fn fonts_carry_a_subset_tag_and_a_bounding_box() {
-        let doc = load(&render(fonts(), &frames(), &DocMeta::default()).unwrap());
+        let doc = load(render(fonts(), &frames(), &DocMeta::default()).unwrap());
         let mut names = Vec::new();
         for object in doc.objects.values() {
             let Ok(dict) = object.as_dict() else { continue };
@@ -519,7 +508,7 @@ mod tests {
     #[test]
     fn dates_come_from_the_issue_or_not_at_all() {
         let info = |meta: &DocMeta| {
-            let doc = load(&render(fonts(), &frames(), meta).unwrap());
+            let doc = load(render(fonts(), &frames(), meta).unwrap());
             let id = doc.trailer.get(b"Info").unwrap().as_reference().unwrap();
             doc.get_dictionary(id).unwrap().clone()
         };
@@ -532,7 +521,7 @@ mod tests {
 
     #[test]
     fn page_boxes_are_the_frame() {
-        let doc = load(&render(fonts(), &frames(), &DocMeta::default()).unwrap());
+        let doc = load(render(fonts(), &frames(), &DocMeta::default()).unwrap());
         let page = doc.get_pages().into_values().next().unwrap();
         let page = doc.get_dictionary(page).unwrap();
         for key in [b"MediaBox".as_slice(), b"TrimBox"] {
@@ -543,7 +532,7 @@ mod tests {
 
     #[test]
     fn content_is_cmyk_and_lines_carry_their_text() {
-        let doc = load(&render(fonts(), &frames(), &DocMeta::default()).unwrap());
+        let doc = load(render(fonts(), &frames(), &DocMeta::default()).unwrap());
         let page = doc.get_pages().into_values().next().unwrap();
         let content = String::from_utf8_lossy(&doc.get_page_content(page)).to_string();
         assert!(content.contains(" k") && content.contains(" K"), "CMYK fill and stroke");
@@ -563,7 +552,7 @@ mod tests {
         frames[0].items.push(Item::Image { x: 10.0, y: 50.0, w: 40.0, h: 20.0, image: picture.clone() });
         frames[0].items.push(Item::Image { x: 60.0, y: 50.0, w: 40.0, h: 20.0, image: picture });
         frames[0].items.push(Item::Link { rect: (10.0, 50.0, 40.0, 20.0), target: LinkTarget::Page(0) });
-        let doc = load(&render(fonts(), &frames, &DocMeta::default()).unwrap());
+        let doc = load(render(fonts(), &frames, &DocMeta::default()).unwrap());
         let page_id = doc.get_pages().into_values().next().unwrap();
         let content = String::from_utf8_lossy(&doc.get_page_content(page_id)).to_string();
         assert_eq!(content.matches(" Do").count(), 2, "the picture drawn twice");
