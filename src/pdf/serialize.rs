@@ -255,7 +255,7 @@ mod tests {
         let jpeg_id = doc.add_object(jpeg_like);
         let loaded = Document::load_mem(&save(doc).unwrap()).unwrap();
         let page = *loaded.get_pages().values().next().unwrap();
-        assert!(String::from_utf8_lossy(&loaded.get_page_content(page).unwrap()).contains("(text) Tj"));
+        assert!(String::from_utf8_lossy(&loaded.get_page_content(page)).contains("(text) Tj"));
         let content_id = loaded.get_dictionary(page).unwrap().get(b"Contents").unwrap().as_reference().unwrap();
         let content = loaded.get_object(content_id).unwrap().as_stream().unwrap();
         assert_eq!(content.dict.get(b"Filter").unwrap().as_name().unwrap(), b"FlateDecode");
