@@ -42,9 +42,10 @@ pub struct Options {
 }
 
 impl Options {
-    /// The print edition, as `papertool pdf` makes it by default.
+    /// The screen edition; set [`Options::print`] for the print edition (what `papertool pdf`
+    /// makes by default).
     pub fn new(base: &Path) -> Options {
-        Options { template: Template::broadsheet(), pages: None, font_dir: None, base: base.to_path_buf(), print: true }
+        Options { template: Template::broadsheet(), pages: None, font_dir: None, base: base.to_path_buf(), print: false }
     }
 }
 
