@@ -53,9 +53,15 @@ PY
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 : > "$TMP/pt.txt"; : > "$TMP/ty.txt"
 for _ in $(seq "$RUNS"); do
-  # papertool: the whole process, from reading the text to the PDF on disk.
-  /usr/bin/time -f "%e %U %S %M" -o "$TMP/t" "$BIN" pdf "$SEED" -o "$TMP/seed.pdf" 2>/dev/null
-  cat "$TMP/t" >> "$TMP/pt.txt"
+  # papertool: the whole process, from reading the text to the PDF on disk. Timed from the
+  # child's own rusage (microseconds; /usr/bin/time prints CPU time in 10 ms steps, too coarse).
+  python3 - "$BIN" "$SEED" "$TMP/seed.pdf" >> "$TMP/pt.txt" <<'PY'
+import resource, subprocess, sys, time
+w0, r0 = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
+subprocess.run([sys.argv[1], "pdf", sys.argv[2], "-o", sys.argv[3]], stderr=subprocess.DEVNULL, check=True)
+w1, r1 = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
+print(f"{w1 - w0:.4f} {r1.ru_utime - r0.ru_utime:.4f} {r1.ru_stime - r0.ru_stime:.4f} {r1.ru_maxrss}")
+PY
   # typst: the compile call alone (Python's start-up left out), fonts from the same folder.
   python3 - "$TMP/doc.typ" "$TMP/typst.pdf" fonts >> "$TMP/ty.txt" <<'PY'
 import resource, sys, time, typst

@@ -28,7 +28,9 @@ fn benches(c: &mut Criterion) {
 
     let (frames, _) = testpage::build(&fonts, &paragraphs);
     let meta = DocMeta::default();
-    c.bench_function("render the test page", |b| b.iter(|| render(&fonts, &frames, &meta).unwrap()));
+    c.bench_function("render and write the test page", |b| {
+        b.iter(|| papertool::pdf::serialize::save(render(&fonts, &frames, &meta).unwrap()).unwrap())
+    });
 }
 
 criterion_group! {

@@ -24,7 +24,8 @@ fn main() -> ExitCode {
             eprintln!("{}:{}: warning: {}", source.display(), w.line, w.message);
         }
         let meta = DocMeta { title: "papertool test page".into(), ..DocMeta::default() };
-        let pdf = render(&fonts, &frames, &meta).map_err(|e| e.to_string())?;
+        let doc = render(&fonts, &frames, &meta).map_err(|e| e.to_string())?;
+        let pdf = papertool::pdf::serialize::save(doc).map_err(|e| e.to_string())?;
         papertool::output::write_atomic(std::path::Path::new(&out), &pdf).map_err(|e| e.to_string())?;
         Ok(frames.len())
     })();

@@ -294,33 +294,17 @@ fn make(issue: &Issue, input: &Path, shown: &str, edition: Edition, settings: &S
             Ok((book.bytes, warning_lines(shown, &book.warnings)))
         }
         Edition::Pdf => {
-            let options = edition::Options { base: folder, ..settings.pdf.clone() };
-            let (bytes, warnings) = edition::write(issue, &options)?;
-            let mut lines = warning_lines(shown, &warnings);
-            if !settings.print_ready {
-                return Ok((bytes, lines));
+            if settings.print_ready {
+                // An undated issue cannot be a PDF/X file: the input's fault, said before any work.
+                pdfx::PdfxMeta::for_issue(issue, 0.0).map_err(|e| Error::input(shown, e.to_string()))?;
             }
-            let (bytes, soft) = print_ready(shown, issue, bytes)?;
-            lines.extend(soft);
-            Ok((bytes, lines))
+            // The print edition's PDF/X pass, and its warnings for photos too coarse for print,
+            // are the edition's own.
+            let options = edition::Options { base: folder, print: settings.print_ready, ..settings.pdf.clone() };
+            let (bytes, warnings) = edition::write(issue, &options)?;
+            Ok((bytes, warning_lines(shown, &warnings)))
         }
     }
-}
-
-/// The PDF/X-1a pass over the rendered edition, with a warning per photo too coarse for print.
-fn print_ready(shown: &str, issue: &Issue, bytes: Vec<u8>) -> Result<(Vec<u8>, Vec<String>)> {
-    let meta = pdfx::PdfxMeta::for_issue(issue, 0.0).map_err(|e| Error::input(shown, e.to_string()))?;
-    let bytes = pdfx::make_pdfx(bytes, &meta)?;
-    let soft = pdfx::low_resolution_images(&bytes)
-        .into_iter()
-        .map(|image| {
-            format!(
-                "{shown}: warning: page {}: a photo of {}×{} px prints at {:.0} ppi, under the {:.0} ppi newsprint wants",
-                image.page, image.width_px, image.height_px, image.ppi, pdfx::MIN_PHOTO_PPI
-            )
-        })
-        .collect();
-    Ok((bytes, soft))
 }
 
 /// The folder an issue's photos are relative to: the issue file's own (the working folder for

@@ -67,9 +67,12 @@ static PAGE_COMMENT: LazyLock<Regex> = LazyLock::new(|| {
 /// Any other HTML comment: markup, not content.
 static OTHER_COMMENT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^<!--.*-->$").unwrap());
 
+// Digits in these patterns are `[0-9]`, not `\d`: decoding has made full-width digits ASCII, the
+// only digits the front end reads as numbers, and Unicode's `\d` (every script's digits) made
+// up a fifth of the process's regex compile time.
 /// The parts of a running head: a date and `第N版` on one short line.
 static HEAD_DATE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日").unwrap());
+    LazyLock::new(|| Regex::new(r"([0-9]{4})\s*年\s*([0-9]{1,2})\s*月\s*([0-9]{1,2})\s*日").unwrap());
 static HEAD_PAGE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"第\s*([0-9]{1,3}|[一二三四五六七八九十]{1,3})\s*版").unwrap()
 });
@@ -133,11 +136,13 @@ fn marker(line: u32, text: &str) -> Option<Marker> {
             head: None,
         });
     }
-    if let Some(c) = PAGE_COMMENT.captures(t) {
+    // Only an HTML comment can be a page comment or other markup.
+    let comment = t.starts_with("<!--");
+    if let Some(c) = comment.then(|| PAGE_COMMENT.captures(t)).flatten() {
         let n = c.get(1).or(c.get(2)).map(|m| m.as_str()).and_then(page_number)?;
         return Some(Marker::Page { number: n, section: c.get(3).map(|m| m.as_str().to_string()), editor: None, head: None });
     }
-    if OTHER_COMMENT.is_match(t) {
+    if comment && OTHER_COMMENT.is_match(t) {
         return Some(Marker::Comment);
     }
     running_head(line, t)
@@ -174,7 +179,8 @@ fn running_head(line: u32, t: &str) -> Option<Marker> {
         .trim_matches(|c: char| c.is_whitespace() || "|｜·・:：—-".contains(c))
         .to_string();
     let section = (!section.is_empty() && section.chars().count() <= MAX_SECTION_CHARS).then_some(section);
-    let editor = HEAD_EDITOR.captures(after_page).map(|c| c[1].to_string());
+    // Every editor credit has 编 in it (编辑, 责编): without it the pattern is not compiled.
+    let editor = after_page.contains('编').then(|| HEAD_EDITOR.captures(after_page)).flatten().map(|c| c[1].to_string());
     let weekday = HEAD_WEEKDAY.find(t).map(|m| m.as_str().to_string());
     Some(Marker::Page {
         number,

@@ -3,7 +3,9 @@
 //! Entry point of the PDF pipeline, wiring its stages: the faces ([`crate::pdf::fonts`]), the text
 //! engine ([`crate::pdf::text`]) as the layout's [`Measure`], the layout ([`crate::pdf::layout`]),
 //! the renderer ([`crate::pdf::render`]), then the outline and the document language
-//! ([`crate::pdf::outline`]).
+//! ([`crate::pdf::outline`]), for the print edition the PDF/X pass ([`crate::pdf::pdfx`]), and
+//! last the one write of the file ([`crate::pdf::serialize`]). Render hands the others an
+//! in-memory document: the PDF is never written and read back on the way.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -12,7 +14,7 @@ use std::sync::Arc;
 
 use crate::error::{Error, Result};
 use crate::fonts::FontDir;
-use crate::model::{Issue, Warning};
+use crate::model::{Block, Issue, Warning};
 use crate::pdf::fonts::FontSet;
 use crate::pdf::frame::{Color, Frame, Item, LinkTarget, Picture};
 use crate::pdf::layout::blocks::Setter;
@@ -20,7 +22,9 @@ use crate::pdf::layout::jumps::lay_out;
 use crate::pdf::layout::template::{Alignment, Cmyk, Role, Template};
 use crate::pdf::layout::{Edition, Mark, Measure, SetLine};
 use crate::pdf::outline::{self, Chapter};
+use crate::pdf::pdfx::{self, PdfxMeta};
 use crate::pdf::render::{render, DocMeta};
+use crate::pdf::serialize;
 use crate::pdf::text::{self, Align, Line, PunctMode, Style};
 
 /// How to make the edition.
@@ -32,11 +36,16 @@ pub struct Options {
     pub font_dir: Option<PathBuf>,
     /// The folder photos' paths are relative to: the issue file's.
     pub base: PathBuf,
+    /// The print edition, PDF/X-1a:2001 for newsprint ([`crate::pdf::pdfx`]); `false` makes
+    /// the screen edition, with its jump links.
+    pub print: bool,
 }
 
 impl Options {
+    /// The screen edition; set [`Options::print`] for the print edition (what `papertool pdf`
+    /// makes by default).
     pub fn new(base: &Path) -> Options {
-        Options { template: Template::broadsheet(), pages: None, font_dir: None, base: base.to_path_buf() }
+        Options { template: Template::broadsheet(), pages: None, font_dir: None, base: base.to_path_buf(), print: false }
     }
 }
 
@@ -45,6 +54,9 @@ struct Engine<'a> {
     fonts: &'a FontSet,
     warnings: RefCell<Vec<Warning>>,
 }
+
+/// The print edition has no bleed: a newspaper page is printed to its margins, not its edges.
+const NEWSPAPER_BLEED_PT: f32 = 0.0;
 
 fn style(role: &Role) -> Style {
     Style {
@@ -86,8 +98,11 @@ fn color(c: Cmyk) -> Color {
 }
 
 /// Makes the edition: the PDF's bytes and what was noticed on the way. Nothing is returned when
-/// the content does not fit the pages.
+/// the content does not fit the pages, or when the print edition cannot be made (an issue
+/// without a date has no PDF/X CreationDate).
 pub fn write(issue: &Issue, opts: &Options) -> Result<(Vec<u8>, Vec<Warning>)> {
+    // Refused before any work: the print file needs the issue's date.
+    let print = if opts.print { Some(PdfxMeta::for_issue(issue, NEWSPAPER_BLEED_PT)?) } else { None };
     let fonts = FontSet::shared(&FontDir::locate(opts.font_dir.as_deref())?)?;
     let engine = Engine { fonts: &fonts, warnings: RefCell::new(Vec::new()) };
     let setter = Setter::new(&engine, &opts.template);
@@ -96,7 +111,7 @@ pub fn write(issue: &Issue, opts: &Options) -> Result<(Vec<u8>, Vec<Warning>)> {
     let edition = lay_out(&setter, issue, &opts.base, page_count, &mut warnings)?;
     warnings.extend(engine.warnings.into_inner());
     let frames = frames(&edition)?;
-    let pdf = render(&fonts, &frames, &meta(issue))?;
+    let mut pdf = render(&fonts, &frames, &meta(issue))?;
     let chapters: Vec<Vec<Chapter>> = edition
         .pages
         .iter()
@@ -115,10 +130,57 @@ pub fn write(issue: &Issue, opts: &Options) -> Result<(Vec<u8>, Vec<Warning>)> {
         .iter()
         .map(|p| p.marks.iter().filter_map(|m| if let Mark::Link { to, .. } = m { Some((to.page, to.y)) } else { None }).collect())
         .collect();
-    let pdf = outline::finish(&pdf, &titles, &chapters, &links, edition.height)?;
+    outline::add(&mut pdf, &titles, &chapters, &links, edition.height)?;
+    if let Some(meta) = &print {
+        pdfx::make_print_ready(&mut pdf, meta)?;
+        warnings.extend(coarse_photos(issue, &opts.base, &frames));
+    }
+    let pdf = serialize::save(pdf)?;
     warnings.sort_by_key(|w| w.line);
     warnings.dedup();
     Ok((pdf, warnings))
+}
+
+/// A warning for each photo that prints under [`pdfx::MIN_PHOTO_PPI`] at its placed size (the
+/// lower of the two axes' resolutions), at the photo's line in the text. Read off the frames:
+/// they hold each photo's box in points and its file, whose header gives the pixels.
+fn coarse_photos(issue: &Issue, base: &Path, frames: &[Frame]) -> Vec<Warning> {
+    const POINTS_PER_INCH: f32 = 72.0;
+    let lines: Vec<(PathBuf, u32)> = issue
+        .articles()
+        .flat_map(|(_, a)| a.blocks.iter())
+        .filter_map(|b| match b {
+            Block::Image { src, line, .. } => crate::epub::images::resolve(base, src).ok().map(|p| (p, *line)),
+            _ => None,
+        })
+        .collect();
+    let mut warnings = Vec::new();
+    for (page, frame) in frames.iter().enumerate() {
+        for item in &frame.items {
+            let Item::Image { w, h, image, .. } = item else { continue };
+            let Ok((width_px, height_px)) = image::ImageReader::new(std::io::Cursor::new(&image.bytes))
+                .with_guessed_format()
+                .map_err(image::ImageError::IoError)
+                .and_then(|r| r.into_dimensions())
+            else {
+                continue;
+            };
+            let ppi = (width_px as f32 / (w / POINTS_PER_INCH)).min(height_px as f32 / (h / POINTS_PER_INCH));
+            if ppi < pdfx::MIN_PHOTO_PPI {
+                let line = lines.iter().find(|(p, _)| p.as_os_str() == image.name.as_str()).map_or(0, |(_, l)| *l);
+                warnings.push(Warning {
+                    line,
+                    message: format!(
+                        "page {}: photo {} of {width_px}×{height_px} px prints at {ppi:.0} ppi, under the {:.0} ppi newsprint wants",
+                        page + 1,
+                        Path::new(&image.name).file_name().map_or_else(|| image.name.clone(), |n| n.to_string_lossy().into_owned()),
+                        pdfx::MIN_PHOTO_PPI
+                    ),
+                });
+            }
+        }
+    }
+    warnings
 }
 
 /// The Info dictionary: the paper and date as title, the publisher as author.

@@ -5,7 +5,7 @@
 //! into [`frame::Frame`]s (one per page, items in points from the page's top-left) →
 //! [`render::render`] writes the frames as PDF bytes. Only `render` knows about printpdf.
 //! [`edition::write`] wires the whole; [`outline`] adds bookmarks and the language after render;
-//! [`pdfx`] makes the rendered file print-ready (PDF/X).
+//! [`pdfx`] makes the rendered document print-ready (PDF/X); [`serialize`] writes it, once.
 
 pub mod edition;
 pub mod fonts;
@@ -14,4 +14,5 @@ pub mod layout;
 pub mod outline;
 pub mod pdfx;
 pub mod render;
+pub mod serialize;
 pub mod text;

@@ -1,8 +1,8 @@
 //! The finished PDF's reading aids: the outline (bookmarks: pages → articles), the document's
 //! language and borderless jump links, added to the renderer's output in memory.
 //!
-//! Runs after [`crate::pdf::render`], which writes pages and fonts; this pass only adds to the
-//! catalog (`/Outlines`, `/PageMode /UseOutlines`, `/Lang (zh-CN)`), with object numbers given in
+//! Runs on the document [`crate::pdf::render`] made, in memory, before it is written; this pass
+//! only adds to the catalog (`/Outlines`, `/PageMode /UseOutlines`, `/Lang (zh-CN)`), with object numbers given in
 //! order, so the same edition gives the same bytes.
 
 use lopdf::{Dictionary, Document, Object, ObjectId, StringFormat};
@@ -36,8 +36,7 @@ fn fail(e: lopdf::Error) -> Error {
 /// Adds the outline — one entry per page titled `pages[i]`, its articles under it — and `/Lang`,
 /// and points the jump links at their blocks.
 /// `links[page]` lists where each of the page's links goes (page index, height from the top).
-pub fn finish(pdf: &[u8], pages: &[String], chapters: &[Vec<Chapter>], links: &[Vec<(usize, f32)>], page_height: f32) -> Result<Vec<u8>> {
-    let mut doc = Document::load_mem(pdf).map_err(fail)?;
+pub fn add(doc: &mut Document, pages: &[String], chapters: &[Vec<Chapter>], links: &[Vec<(usize, f32)>], page_height: f32) -> Result<()> {
     let page_ids: Vec<ObjectId> = doc.get_pages().into_values().collect();
     let root = doc.new_object_id();
     let mut page_items: Vec<ObjectId> = Vec::new();
@@ -121,7 +120,5 @@ pub fn finish(pdf: &[u8], pages: &[String], chapters: &[Vec<Chapter>], links: &[
     catalog.set("Outlines", Object::Reference(root));
     catalog.set("PageMode", "UseOutlines");
     catalog.set("Lang", Object::String(LANG.as_bytes().to_vec(), StringFormat::Literal));
-    let mut out = Vec::with_capacity(pdf.len() + 4096);
-    doc.save_to(&mut out).map_err(|e| Error::failed(format!("cannot finish the PDF: {e}")))?;
-    Ok(out)
+    Ok(())
 }

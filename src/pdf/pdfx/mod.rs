@@ -31,7 +31,6 @@ pub use check::{check, placed_images, PlacedImage, Violation};
 use std::collections::BTreeSet;
 
 use lopdf::{Dictionary, Document, Object, ObjectId, Stream, StringFormat};
-use md5::{Digest, Md5};
 
 use crate::error::{Error, Result};
 
@@ -170,26 +169,35 @@ impl PdfxMeta {
 /// Makes `bytes` (a finished PDF) a PDF/X-1a:2001 file for newsprint, or says why it cannot.
 pub fn make_pdfx(bytes: Vec<u8>, meta: &PdfxMeta) -> Result<Vec<u8>> {
     let mut doc = Document::load_mem(&bytes).map_err(|e| Error::failed(format!("PDF/X: cannot read the PDF: {e}")))?;
+    make_print_ready(&mut doc, meta)?;
+    crate::pdf::serialize::save(doc)
+}
+
+/// The pass itself, on a document in memory (`papertool pdf` hands it the renderer's, never
+/// written and read back). Streams the pass writes are left plain for
+/// [`crate::pdf::serialize::save`] to compress, and the XMP packet quotes the placeholder ID
+/// that `save` replaces with the digest of the file.
+pub fn make_print_ready(doc: &mut Document, meta: &PdfxMeta) -> Result<()> {
     if doc.is_encrypted() {
         return Err(Error::failed("PDF/X: the PDF is encrypted, which PDF/X forbids"));
     }
-    refuse_javascript(&doc)?;
-    give_pages_their_own_resources(&mut doc);
-    fix_catalog_names(&mut doc);
-    unwrap_opentype_fonts(&mut doc);
-    check::refuse_unfixable(&doc)?;
+    refuse_javascript(doc)?;
+    give_pages_their_own_resources(doc);
+    fix_catalog_names(doc);
+    unwrap_opentype_fonts(doc);
+    check::refuse_unfixable(doc)?;
 
-    reencode_lzw(&mut doc)?;
-    remove_interactivity(&mut doc);
-    remove_transparency_groups(&mut doc);
-    set_page_boxes(&mut doc, meta.bleed_pt)?;
-    colour::convert_images(&mut doc)?;
-    colour::strip_overprint_from_states(&mut doc);
-    add_overprint_states(&mut doc);
-    colour::rewrite_content_streams(&mut doc)?;
+    reencode_lzw(doc)?;
+    remove_interactivity(doc);
+    remove_transparency_groups(doc);
+    set_page_boxes(doc, meta.bleed_pt)?;
+    colour::convert_images(doc)?;
+    colour::strip_overprint_from_states(doc);
+    add_overprint_states(doc);
+    colour::rewrite_content_streams(doc)?;
 
-    set_info(&mut doc, meta);
-    set_output_intent(&mut doc)?;
+    set_info(doc, meta);
+    set_output_intent(doc)?;
     doc.version = PDF_VERSION.to_string();
     doc.reference_table.cross_reference_type = lopdf::xref::XrefType::CrossReferenceTable;
     doc.trailer.remove(b"ID");
@@ -197,60 +205,23 @@ pub fn make_pdfx(bytes: Vec<u8>, meta: &PdfxMeta) -> Result<Vec<u8>> {
     doc.trailer.remove(b"XRefStm");
     doc.prune_objects();
     doc.renumber_objects();
-    compress_new_streams(&mut doc);
 
-    // The /ID is the MD5 of the file as it stands before the ID and the XMP that quotes it are
-    // added: the same content gives the same bytes, run after run (ISO 32000 14.4 suggests a
-    // digest of the file's parts).
-    let digest: [u8; 16] = Md5::digest(save(&mut doc)?).into();
+    // The /ID is the MD5 of the file's own bytes (ISO 32000 14.4 suggests a digest of the
+    // file's parts), and the XMP quotes it: both are written as the placeholder and patched.
     let metadata = Stream::new(
         Dictionary::from_iter([("Type", Object::from("Metadata")), ("Subtype", Object::from("XML"))]),
-        xmp::packet(meta, &digest).into_bytes(),
+        xmp::packet(meta, &crate::pdf::serialize::ID_PLACEHOLDER).into_bytes(),
     )
     // Left uncompressed so that tools that scan for XMP without parsing PDF find it.
     .with_compression(false);
     let metadata_id = doc.add_object(metadata);
     doc.catalog_mut().map_err(lopdf_error)?.set("Metadata", Object::Reference(metadata_id));
-    let id = Object::String(digest.to_vec(), StringFormat::Hexadecimal);
-    doc.trailer.set("ID", Object::Array(vec![id.clone(), id]));
-    save(&mut doc)
+    Ok(())
 }
 
 /// The images placed below [`MIN_PHOTO_PPI`], for a warning per photo.
 pub fn low_resolution_images(bytes: &[u8]) -> Vec<PlacedImage> {
     placed_images(bytes).into_iter().filter(|image| image.ppi < MIN_PHOTO_PPI).collect()
-}
-
-/// Flate-compresses the streams the pass wrote plainly (content, converted images). lopdf's own
-/// `compress` uses the slowest level; content streams (glyph ids and positions) lose only a few
-/// per cent at the fastest level for a quarter of the time, while photos, the bulk of a file's
-/// size, keep the default level.
-fn compress_new_streams(doc: &mut Document) {
-    use std::io::Write;
-    for object in doc.objects.values_mut() {
-        let Object::Stream(stream) = object else { continue };
-        if !stream.allows_compression || stream.dict.has(b"Filter") {
-            continue;
-        }
-        let is_image = stream.dict.get(b"Subtype").and_then(Object::as_name).is_ok_and(|s| s == b"Image");
-        let level = if is_image { flate2::Compression::default() } else { flate2::Compression::fast() };
-        let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), level);
-        if encoder.write_all(&stream.content).is_err() {
-            continue;
-        }
-        if let Ok(compressed) = encoder.finish() {
-            if compressed.len() < stream.content.len() {
-                stream.set_content(compressed);
-                stream.dict.set("Filter", Object::from("FlateDecode"));
-            }
-        }
-    }
-}
-
-fn save(doc: &mut Document) -> Result<Vec<u8>> {
-    let mut out = Vec::new();
-    doc.save_to(&mut out).map_err(|e| Error::failed(format!("PDF/X: cannot write the PDF: {e}")))?;
-    Ok(out)
 }
 
 fn lopdf_error(e: lopdf::Error) -> Error {

@@ -15,6 +15,13 @@ use crate::fonts::{Face, FontDir};
 
 const NEWSPRINT_SUBSET: &str = "fonts (newsprint)";
 
+/// A document as plain bytes, the way a file from elsewhere reaches `make_pdfx`.
+fn save(doc: &mut Document) -> Result<Vec<u8>> {
+    let mut out = Vec::new();
+    doc.save_to(&mut out).map_err(|e| Error::failed(e.to_string()))?;
+    Ok(out)
+}
+
 fn meta() -> PdfxMeta {
     PdfxMeta {
         title: "嘉陵报 2025-10-15".into(),

@@ -20,7 +20,7 @@ const PADDING_BYTES: usize = 2048;
 /// The packet for `meta`; `digest` (the trailer /ID) gives the document and instance UUIDs.
 pub(crate) fn packet(meta: &PdfxMeta, digest: &[u8; 16]) -> String {
     let date = meta.date.xmp_date();
-    let uuid = uuid_from(digest);
+    let uuid = crate::pdf::serialize::id_uuid(digest);
     let mut fields = String::new();
     fields.push_str("   <dc:format>application/pdf</dc:format>\n");
     fields.push_str(&format!(
@@ -73,14 +73,6 @@ pub(crate) fn packet(meta: &PdfxMeta, digest: &[u8; 16]) -> String {
 /// XML text content: tabs and line ends kept, as the Info dictionary keeps them.
 fn escape(text: &str) -> String {
     xml::escape(text, Breaks::Keep)
-}
-
-/// A name-based (version 3, MD5) UUID layout of the digest: stable for the same content.
-fn uuid_from(digest: &[u8; 16]) -> String {
-    let mut bytes = *digest;
-    bytes[6] = (bytes[6] & 0x0f) | 0x30;
-    bytes[8] = (bytes[8] & 0x3f) | 0x80;
-    uuid::Uuid::from_bytes(bytes).hyphenated().to_string()
 }
 
 #[cfg(test)]
