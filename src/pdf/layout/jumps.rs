@@ -84,7 +84,9 @@ pub fn lay_out<M: Measure>(
     for chain in &chains {
         let first = chain[0];
         for &k in &chain[1..] {
-            if !stories[k].figures.is_empty() {
+            // A continuation two jumps lead to (their counts disagree in the source) joins the
+            // first that reaches it only.
+            if !stories[k].figures.is_empty() || joined.contains_key(&k) {
                 break;
             }
             let start = stories[first].units.len();
