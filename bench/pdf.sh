@@ -19,36 +19,9 @@ python3 -c 'import typst' 2>/dev/null || { echo "bench: the typst package is mis
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 
-# The same text as a Typst document: page 1 its articles in 8 columns under a masthead, pages 2-4
-# the running head and a note, as papertool makes them.
+# The same text as a Typst document (bench/typst_doc.py, shared with bench/run.sh).
 "$BIN" parse "$SEED" -o "$TMP/issue.json" 2>/dev/null
-python3 - "$TMP/issue.json" "$TMP/doc.typ" <<'PY'
-import json, sys
-issue = json.load(open(sys.argv[1]))
-esc = lambda s: "".join("\\" + c if c in "\\#*_`$<>@[]" else c for c in s)
-m = issue["masthead"]
-out = ['#set page(width: 390mm, height: 545mm, margin: (x: 19mm, y: 20mm))',
-       '#set text(font: ("Noto Serif CJK SC", "Noto Sans CJK SC"), size: 9pt, lang: "zh")',
-       '#set par(justify: true, first-line-indent: (amount: 2em, all: true), leading: 4.5pt)',
-       '#grid(columns: (5fr, 3fr), gutter: 9pt, [#text(size: 130pt, fill: cmyk(0%%, 100%%, 100%%, 0%%), font: "Papertool Kai")[%s]], rect(width: 100%%)[%s])' % (
-           esc(m.get("paper") or ""), esc(" ".join(a["headline"] or "" for p in issue["pages"] for a in p["articles"] if a["ear"]))),
-       '#line(length: 100%, stroke: 1.5pt)',
-       '#columns(8, gutter: 9pt)[']
-for p in issue["pages"]:
-    for a in p["articles"]:
-        if a["headline"]:
-            out.append('#block(width: 100%%)[#align(center)[#text(font: "Noto Sans CJK SC", weight: "bold", size: 18pt)[%s]]]' % esc(a["headline"]))
-        if a.get("byline"):
-            out.append('#text(weight: "bold")[%s]' % esc(a["byline"]))
-        for b in a["blocks"]:
-            t = b.get("text") or " ".join(b.get("lines") or [])
-            if t:
-                out.append(esc(t) + "\n")
-out.append(']')
-for n in (2, 3, 4):
-    out.append('#pagebreak()\n#text(weight: "bold")[%s 第%d版]\n#line(length: 100%%)\n#v(1fr)\n#align(center)[第%d版的内容不在本期文本中]\n#v(1fr)' % (esc(m.get("paper") or ""), n, n))
-open(sys.argv[2], "w").write("\n".join(out))
-PY
+python3 bench/typst_doc.py "$TMP/issue.json" "$TMP/doc.typ"
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 : > "$TMP/pt.txt"; : > "$TMP/ty.txt"

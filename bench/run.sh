@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# The speed figures, in one go on this machine: papertool `parse`, `epub` and `pdf` on the seed and
+# on a four-page sample, each against its peer in the same run — pandoc → EPUB of the same text, and
+# the PyPI `typst` package compiling a comparable document (bench/typst_doc.py: the same text, each
+# page in 8 columns) — then a batch of 200 four-page issues through `papertool all`. Prints medians,
+# the ratios papertool / peer, peak memory and the targets. A bench, not a test: nothing fails.
+#
+#   bench/run.sh [RUNS]      (default 7 runs each; needs pandoc and `pip install typst`)
+#
+# CPU time (user + sys) is the steadier figure on a shared machine; wall time is printed beside it.
+# typst is timed inside Python around its compile call, so Python's start-up is not counted
+# against it. Outputs go to a tmpfs folder when there is one, so the disk is not measured.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RUNS=${1:-7}
+BATCH=200
+seed=../shared/seed/000_f05fcb516d19c53a.txt
+sample=samples/jialing-2025-10-15.txt
+for tool in pandoc /usr/bin/time python3; do
+  command -v "$tool" >/dev/null || { echo "bench: $tool is not installed" >&2; exit 2; }
+done
+python3 -c 'import typst' 2>/dev/null || { echo "bench: the typst package is missing: pip install typst" >&2; exit 2; }
+cargo build --release --quiet
+bin=$PWD/target/release/papertool
+tmp=$(mktemp -d "$( [ -d /dev/shm ] && echo /dev/shm || echo "${TMPDIR:-/tmp}")/papertool-bench.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+log=$tmp/times.tsv
+: > "$log"
+
+# measure NAME CMD...: RUNS runs of the whole process; one line per run: name, wall, cpu, peak KB.
+# The child's own rusage (microseconds), taken by a Python that is already running, so neither
+# Python's start-up nor /usr/bin/time's 10 ms steps are in the figures.
+measure() {
+  local name=$1; shift
+  "$@" >/dev/null 2>&1 || true # warm the page cache
+  for _ in $(seq "$RUNS"); do
+    python3 - "$name" "$@" >> "$log" <<'PY'
+import resource, subprocess, sys, time
+t = time.perf_counter()
+subprocess.run(sys.argv[2:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+wall = time.perf_counter() - t
+r = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(f"{sys.argv[1]}\t{wall:.4f}\t{r.ru_utime:.4f}+{r.ru_stime:.4f}\t{r.ru_maxrss}")
+PY
+  done
+}
+
+# typst NAME DOC: the compile call alone, in a fresh Python each run, fonts from fonts/.
+typst_measure() {
+  local name=$1 doc=$2
+  for _ in $(seq "$RUNS"); do
+    python3 - "$doc" "$tmp/typst.pdf" fonts >> "$log" <<PY
+import resource, sys, time, typst
+w0, r0 = time.perf_counter(), resource.getrusage(resource.RUSAGE_SELF)
+typst.compile(sys.argv[1], output=sys.argv[2], font_paths=[sys.argv[3]], ignore_system_fonts=True)
+w1, r1 = time.perf_counter(), resource.getrusage(resource.RUSAGE_SELF)
+cpu = (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
+print(f"$name\t{w1 - w0:.3f}\t{cpu:.3f}\t{r1.ru_maxrss}")
+PY
+  done
+}
+
+issues=("$sample")
+[ -f "$seed" ] && issues=("$seed" "${issues[@]}") || echo "bench: no seed at $seed; the sample only" >&2
+for issue in "${issues[@]}"; do
+  n=$(basename "$issue" .txt)
+  measure "parse $n" "$bin" parse "$issue" -o "$tmp/$n.json"
+  measure "epub $n" "$bin" epub "$issue" -o "$tmp/$n.epub"
+  measure "epub --no-embed-fonts $n" "$bin" epub --no-embed-fonts "$issue" -o "$tmp/$n-bare.epub"
+  measure "pandoc $n" pandoc "$issue" -f markdown -o "$tmp/$n-pandoc.epub"
+  measure "pdf $n" "$bin" pdf "$issue" -o "$tmp/$n.pdf"
+  "$bin" parse "$issue" -o "$tmp/$n.json" 2>/dev/null
+  python3 bench/typst_doc.py "$tmp/$n.json" "$tmp/$n.typ"
+  typst_measure "typst $n" "$tmp/$n.typ"
+  stat -c "size epub $n %s" "$tmp/$n.epub" >> "$tmp/sizes"
+  stat -c "size pdf $n %s" "$tmp/$n.pdf" >> "$tmp/sizes"
+done
+
+# The batch: BATCH copies of the four-page sample (its photo beside them), both editions.
+mkdir -p "$tmp/batch/in" "$tmp/batch/out"
+ln -s "$PWD/samples/images" "$tmp/batch/in/images"
+for i in $(seq -w 1 "$BATCH"); do cp "$sample" "$tmp/batch/in/issue-$i.txt"; done
+/usr/bin/time -f "%e %U %S %M" -o "$tmp/t" "$bin" all --quiet "$tmp"/batch/in/*.txt -o "$tmp/batch/out" >/dev/null 2>&1 || true
+read -r bwall buser bsys bpeak < <(tail -n 1 "$tmp/t")
+made=$(find "$tmp/batch/out" -name '*.pdf' -o -name '*.epub' | wc -l)
+
+python3 - "$log" "$tmp/sizes" "$bwall" "$buser+$bsys" "$bpeak" "$made" "$BATCH" "$(nproc)" <<'PY'
+import collections, statistics, sys
+log, sizes, bwall, bcpu, bpeak, made, batch, cores = sys.argv[1:]
+runs = collections.defaultdict(list)
+for line in open(log):
+    name, wall, cpu, peak = line.split("\t")
+    runs[name].append((float(wall), sum(map(float, cpu.split('+'))), int(peak)))
+size = {" ".join(l.split()[1:3]): int(l.split()[3]) for l in open(sizes)}
+med = lambda name, i: statistics.median(r[i] for r in runs[name])
+peak = lambda name: max(r[2] for r in runs[name]) / 1024
+ok = lambda b: "met" if b else "MISSED"
+with open("/proc/loadavg") as f:
+    load = " ".join(f.read().split()[:3])
+print(f"papertool bench: {len(next(iter(runs.values())))} runs each, medians; {cores} cores; load average {load}")
+print(f"{'':36} {'wall s':>8} {'cpu s':>8} {'peak MB':>8}")
+for name in runs:
+    print(f"{name:36} {med(name, 0):8.3f} {med(name, 1):8.3f} {peak(name):8.0f}")
+issues = sorted({n.split(' ', 1)[1] for n in runs if n.startswith('pdf ')})
+print()
+for n in issues:
+    e, p = med(f"epub {n}", 1) / med(f"pandoc {n}", 1), med(f"pdf {n}", 1) / med(f"typst {n}", 1)
+    ew, pw = med(f"epub {n}", 0) / med(f"pandoc {n}", 0), med(f"pdf {n}", 0) / med(f"typst {n}", 0)
+    b = med(f"epub --no-embed-fonts {n}", 1) / med(f"pandoc {n}", 1)
+    print(f"{n}: epub / pandoc {e:.2f} cpu, {ew:.2f} wall, without fonts {b:.2f} cpu (target ≤ 0.25: {ok(e <= 0.25)}); "
+          f"pdf / typst {p:.2f} cpu, {pw:.2f} wall (target ≤ 0.20: {ok(p <= 0.2)})")
+    print(f"{' ' * len(n)}  EPUB {size['epub ' + n] / 1024:.0f} KB, PDF {size['pdf ' + n] / 1024:.0f} KB (target < 600 KB: {ok(size['pdf ' + n] < 600 * 1024)})")
+worst = max(peak(n) for n in runs if not n.startswith(("pandoc", "typst")))
+print(f"peak memory of a papertool process: {worst:.0f} MB (target < 150 MB: {ok(worst < 150)})")
+want = 2 * int(batch)
+print(f"batch: {batch} four-page issues, both editions: {made}/{want} files in {float(bwall):.1f} s wall, "
+      f"{sum(map(float, bcpu.split('+'))):.1f} s cpu, peak {int(bpeak) / 1024:.0f} MB (target < 10 s on 2 cores: {ok(float(bwall) < 10 and int(made) == want)})")
+PY
