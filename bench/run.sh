@@ -34,13 +34,17 @@ measure() {
   local name=$1; shift
   "$@" >/dev/null 2>&1 || true # warm the page cache
   for _ in $(seq "$RUNS"); do
-    python3 - "$name" "$@" >> "$log" <<'PY'
+    python3 - "$tmp/peak" "$name" "$@" >> "$log" <<'PY'
 import resource, subprocess, sys, time
+peak_file, name, cmd = sys.argv[1], sys.argv[2], sys.argv[3:]
+# Python's own start-up has children too: count only this run's, from the difference.
+r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
 t = time.perf_counter()
-subprocess.run(sys.argv[2:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+subprocess.run(["/usr/bin/time", "-f", "%M", "-o", peak_file] + cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 wall = time.perf_counter() - t
-r = resource.getrusage(resource.RUSAGE_CHILDREN)
-print(f"{sys.argv[1]}\t{wall:.4f}\t{r.ru_utime:.4f}+{r.ru_stime:.4f}\t{r.ru_maxrss}")
+r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+peak = open(peak_file).read().split()[-1]
+print(f"{name}\t{wall:.4f}\t{r1.ru_utime - r0.ru_utime:.4f}+{r1.ru_stime - r0.ru_stime:.4f}\t{peak}")
 PY
   done
 }
