@@ -4,6 +4,8 @@
 //! peak memory (measured with `/usr/bin/time -v` when installed, else by sampling the child's
 //! `VmHWM`).
 
+mod common;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -192,18 +194,6 @@ fn run(args: &[&std::ffi::OsStr]) -> Run {
     Run { status, stderr, peak_kb, elapsed }
 }
 
-fn epub_text(path: &Path) -> String {
-    let file = std::fs::File::open(path).unwrap();
-    let mut zip = zip::ZipArchive::new(file).unwrap();
-    let mut all = String::new();
-    for i in 0..zip.len() {
-        let mut entry = zip.by_index(i).unwrap();
-        if entry.name().ends_with(".xhtml") {
-            std::io::Read::read_to_string(&mut entry, &mut all).unwrap();
-        }
-    }
-    all
-}
 
 #[test]
 fn hostile_inputs() {
@@ -260,7 +250,7 @@ fn hostile_inputs() {
             }
         }
         if epub.exists() {
-            let t = epub_text(&epub);
+            let t = common::epub_text(&epub);
             for ch in case.kept.chars() {
                 if !t.contains(ch) {
                     problems.push(format!("{ch:?} lost from the EPUB"));

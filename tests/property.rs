@@ -5,6 +5,8 @@
 //! EPUB's text and in the PDF's text (`pdftotext`; that half is skipped, saying so, when it is
 //! not installed, unless `PAPERTOOL_REQUIRE_VALIDATORS` is set).
 
+mod common;
+
 use std::path::Path;
 use std::process::Command;
 
@@ -98,17 +100,6 @@ fn has_pdftotext() -> bool {
     Command::new("pdftotext").arg("-v").output().is_ok()
 }
 
-fn epub_text(path: &Path) -> String {
-    let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
-    let mut all = String::new();
-    for i in 0..zip.len() {
-        let mut entry = zip.by_index(i).unwrap();
-        if entry.name().ends_with(".xhtml") {
-            std::io::Read::read_to_string(&mut entry, &mut all).unwrap();
-        }
-    }
-    all
-}
 
 /// The Han characters of `content` that `out` has fewer of than `content` (the editions may
 /// repeat a headline, never drop a character), each with the two counts.
@@ -141,7 +132,7 @@ proptest! {
         std::fs::copy(concat!(env!("CARGO_MANIFEST_DIR"), "/samples/images/jialing-riverside.jpg"), dir.path().join("photo.jpg")).unwrap();
         let out = Command::new(BIN).args(["all", "-q"]).arg(&input).output().unwrap();
         prop_assert!(out.status.success(), "papertool all failed: {}", String::from_utf8_lossy(&out.stderr));
-        let epub = epub_text(&dir.path().join("issue.epub"));
+        let epub = common::epub_text(&dir.path().join("issue.epub"));
         let missing = lost(&content, &epub);
         prop_assert!(missing.is_empty(), "lost from the EPUB: {missing}");
         if !has_pdftotext() {

@@ -143,3 +143,16 @@ pub fn assert_nothing_lost(text: &str, issue: &Issue, what: &str) {
         difference(&model, &input)
     );
 }
+
+/// The text of an EPUB's XHTML documents, concatenated (markup included): what a reader shows.
+pub fn epub_text(path: &Path) -> String {
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut all = String::new();
+    for i in 0..zip.len() {
+        let mut entry = zip.by_index(i).unwrap();
+        if entry.name().ends_with(".xhtml") {
+            std::io::Read::read_to_string(&mut entry, &mut all).unwrap();
+        }
+    }
+    all
+}
