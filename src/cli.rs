@@ -221,6 +221,7 @@ struct RunArgs {
 
 pub fn run() -> i32 {
     let cli = Cli::parse();
+    papertool::output::clean_up_on_interrupt();
     let result = match cli.command {
         Command::Parse { issue, output } => parse(&issue, &output),
         Command::Check { issue, strict } => check(&issue, strict),

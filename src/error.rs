@@ -13,6 +13,8 @@ pub mod exit {
     pub const FAILED: i32 = 1;
     /// The input cannot be used: missing, a directory, empty, binary, undecodable, too large.
     pub const BAD_INPUT: i32 = 2;
+    /// Stopped by Ctrl-C or a termination signal (128 + SIGINT, as shells report it).
+    pub const INTERRUPTED: i32 = 130;
 }
 
 #[derive(Debug)]

@@ -2,13 +2,38 @@
 //!
 //! The bytes go to a temporary file in the target's own folder (so the rename stays on one file
 //! system) and replace the target only once complete: a crash or Ctrl-C leaves either the old file
-//! or the new one, never a torn one.
+//! or the new one, never a torn one. On Ctrl-C or a termination signal, the temporary files of
+//! writes still in progress are removed too (see [`clean_up_on_interrupt`]).
 
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
 
-use crate::error::{Error, Result};
+use crate::error::{exit, Error, Result};
+
+/// Temporary files that exist right now: created, not yet renamed over their target. A file is
+/// created while this is locked, so the interrupt handler, which takes the lock and never gives
+/// it back, sees every temporary file there is.
+static IN_FLIGHT: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+fn in_flight() -> MutexGuard<'static, Vec<PathBuf>> {
+    IN_FLIGHT.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Makes Ctrl-C (SIGINT) and SIGTERM remove the temporary files of the writes in progress and
+/// end the process with [`exit::INTERRUPTED`], so an interrupted batch leaves neither a torn
+/// output nor hidden `.NAME.PID.tmp` files. Called once, by the command line.
+pub fn clean_up_on_interrupt() {
+    // A second call (tests run the CLI in one process) finds the handler set: nothing to do.
+    let _ = ctrlc::set_handler(|| {
+        let files = in_flight();
+        for tmp in files.iter() {
+            let _ = fs::remove_file(tmp);
+        }
+        std::process::exit(exit::INTERRUPTED);
+    });
+}
 
 /// Writes `bytes` to `path` atomically; `-` writes to stdout.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
@@ -28,14 +53,21 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let name = path.file_name().ok_or_else(|| Error::failed(format!("{shown}: not a file name")))?;
     let tmp = dir.join(format!(".{}.{}.tmp", name.to_string_lossy(), std::process::id()));
     let result = (|| {
-        let mut f = fs::File::create(&tmp)?;
+        let mut f = {
+            let mut files = in_flight();
+            let f = fs::File::create(&tmp)?;
+            files.push(tmp.clone());
+            f
+        };
         f.write_all(bytes)?;
         f.sync_all()?;
         fs::rename(&tmp, path)
     })();
+    let mut files = in_flight();
     if result.is_err() {
         let _ = fs::remove_file(&tmp);
     }
+    files.retain(|t| *t != tmp);
     result.map_err(fail)
 }
 

@@ -218,3 +218,51 @@ fn batch_pdf_takes_the_single_issue_flags() {
     let check = papertool(&[os("pdfx-check"), out.join("plain.pdf").as_os_str(), out.join("ext-a.pdf").as_os_str()], &[]);
     assert!(check.status.success(), "the batch PDFs are not PDF/X: {}", String::from_utf8_lossy(&check.stdout));
 }
+
+/// Ctrl-C in the middle of a batch: the process ends with 130 and leaves only whole outputs,
+/// none of the hidden temporary files of the writes it cut short. Interrupted five times, at
+/// different points: a write takes a few milliseconds, so a single interrupt often misses one.
+#[cfg(unix)]
+#[test]
+fn an_interrupted_batch_leaves_no_temporary_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let sample = concat!(env!("CARGO_MANIFEST_DIR"), "/samples/jialing-2025-10-15.txt");
+    let text = std::fs::read_to_string(sample).unwrap();
+    let inputs: Vec<PathBuf> = (0..40)
+        .map(|i| {
+            let path = dir.path().join(format!("issue-{i:02}.txt"));
+            std::fs::write(&path, &text).unwrap();
+            path
+        })
+        .collect();
+    for round in 0..5 {
+        let out = dir.path().join(format!("out-{round}"));
+        std::fs::create_dir(&out).unwrap();
+        let mut child = Command::new(BIN)
+            .arg("all")
+            .args(&inputs)
+            .args([os("-o"), out.as_os_str(), os("--quiet")])
+            .stdin(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        // Interrupt once some editions are written, while others are being made and written.
+        let written = 1 + round;
+        let started = std::time::Instant::now();
+        while std::fs::read_dir(&out).unwrap().count() < written && started.elapsed() < std::time::Duration::from_secs(60) {
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+        assert!(Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap().success());
+        let status = child.wait().unwrap();
+        assert_eq!(status.code(), Some(130), "{status:?}");
+        let names: Vec<String> =
+            std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        assert!(names.len() < 2 * inputs.len(), "the batch ran to its end before the interrupt: {names:?}");
+        assert!(names.iter().all(|n| !n.starts_with('.') && !n.ends_with(".tmp")), "round {round}: {names:?}");
+        for name in &names {
+            let bytes = std::fs::read(out.join(name)).unwrap();
+            let whole = if name.ends_with(".pdf") { bytes.trim_ascii_end().ends_with(b"%%EOF") } else { bytes.starts_with(b"PK") };
+            assert!(whole, "{name} is not a whole edition");
+        }
+    }
+}
