@@ -326,11 +326,14 @@ fn embed_face(pdf: &mut lopdf::Document, fonts: &FontSet, face_id: FaceId, subse
     // Ascent and descent in whole font units first, as the font's tables hold them.
     let ascent = scaled(f32::from((face.ascender_em() * upem) as i16));
     let descent = scaled(f32::from((face.descender_em() * upem) as i16));
-    let is_cff = subset.program.starts_with(b"OTTO");
-    let (subtype, file_key, program) = if is_cff {
-        // The whole OpenType file (PDF 1.6); the PDF/X pass takes the bare CFF out of it.
-        let dict = Dictionary::from_iter([("Subtype", Object::from("OpenType"))]);
-        ("CIDFontType0", "FontFile3", Stream::new(dict, subset.program.clone()))
+    // subsetter writes CFF outlines CID-keyed; embedded as the bare `CFF ` table they are a
+    // CIDFontType0C program, which every viewer reads the same way (and PDF 1.3 allows, so
+    // the PDF/X pass leaves it alone) — unlike the whole OpenType file (PDF 1.6).
+    let cff = pdfx::sfnt_table(&subset.program, b"CFF ").filter(|_| subset.program.starts_with(b"OTTO"));
+    let is_cff = cff.is_some();
+    let (subtype, file_key, program) = if let Some(cff) = cff {
+        let dict = Dictionary::from_iter([("Subtype", Object::from("CIDFontType0C"))]);
+        ("CIDFontType0", "FontFile3", Stream::new(dict, cff.to_vec()))
     } else {
         let dict = Dictionary::from_iter([("Length1", Object::Integer(subset.program.len() as i64))]);
         ("CIDFontType2", "FontFile2", Stream::new(dict, subset.program.clone()))

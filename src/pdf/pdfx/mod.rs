@@ -307,7 +307,7 @@ fn unwrap_opentype_fonts(doc: &mut Document) {
 }
 
 /// One table of an sfnt (OpenType) file, by its tag.
-fn sfnt_table<'a>(sfnt: &'a [u8], tag: &[u8; 4]) -> Option<&'a [u8]> {
+pub(crate) fn sfnt_table<'a>(sfnt: &'a [u8], tag: &[u8; 4]) -> Option<&'a [u8]> {
     const TABLE_RECORDS_AT: usize = 12;
     const TABLE_RECORD_LEN: usize = 16;
     let count = usize::from(u16::from_be_bytes(sfnt.get(4..6)?.try_into().ok()?));
