@@ -1,7 +1,8 @@
 //! Colour for the press, part of the PDF/X pass: everything becomes DeviceCMYK (or stays
 //! DeviceGray in images), total ink is capped at ISO 12647-3's 220 %, and 100 % K overprints.
 //!
-//! Content streams are rewritten operator by operator: `g`/`G` and `rg`/`RG` become `k`/`K`,
+//! Content streams of PDFs from elsewhere are rewritten operator by operator (the renderer's
+//! own are written in this form, by [`crate::pdf::content`], with the same rule): `g`/`G` and `rg`/`RG` become `k`/`K`,
 //! colour spaces that PDF/X-1a forbids (ICC-based, calibrated, RGB) become DeviceCMYK, and after
 //! every change of colour the overprint state that fits is selected — on for 100 % K alone
 //! (black text and rules print over what is under them, so misregistration leaves no white

@@ -12,7 +12,9 @@
 //!   embedded profile (see [`output_intent`]);
 //! - MediaBox = BleedBox, TrimBox = MediaBox less the bleed, on every page, no CropBox/ArtBox;
 //! - colour in DeviceCMYK only: RGB and grey operators and RGB images converted ([`colour`]),
-//!   100 % K overprinting (`/OP true /op true /OPM 1`), total ink capped at 220 %;
+//!   100 % K overprinting (`/OP true /op true /OPM 1`), total ink capped at 220 %. The
+//!   edition's own pages are written that way by [`crate::pdf::content`], so for them the
+//!   content rewrite is skipped ([`ContentStreams::PressReady`]); `papertool pdfx` rewrites;
 //! - annotations (links) and actions removed: PDF/X-1a forbids annotations inside the bleed
 //!   box and actions anywhere; the outline stays, as plain destinations.
 //!
