@@ -17,7 +17,7 @@
 //! Numbers are written as lopdf writes a real (the shortest text that reads back as the same
 //! `f32`), so the positions are the ones printpdf wrote.
 
-use std::io::Write;
+use std::collections::HashMap;
 
 use crate::pdf::frame::Color;
 use crate::pdf::pdfx;
@@ -44,7 +44,14 @@ pub struct ContentWriter {
     out: Vec<u8>,
     state: State,
     saved: Vec<State>,
+    /// The text of each fractional number written so far, by its bits.
+    formatted: HashMap<u32, Vec<u8>>,
 }
+
+/// Below this (2^24) a whole `f32` is written as its integer's digits, which is what `Display`
+/// writes: its neighbours are at most 1 away, so no shorter text reads back as it. (Above,
+/// `Display` pads the shortest digits with zeros: 3e10 is `30000000000`, not its exact value.)
+const WHOLE_NUMBER_LIMIT: f32 = 16_777_216.0;
 
 /// Bytes per glyph-heavy line of content, for the first allocation: a page of a broadsheet
 /// holds some 400 lines.
@@ -63,6 +70,7 @@ impl ContentWriter {
             out: Vec::with_capacity(INITIAL_CAPACITY),
             state: State { fill_black: true, stroke_black: true, overprint: None },
             saved: Vec::new(),
+            formatted: HashMap::new(),
         };
         writer.out.extend_from_slice(b"0 0 0 1 k\n0 0 0 1 K\n");
         writer.select_overprint();
@@ -74,14 +82,39 @@ impl ContentWriter {
         self.out
     }
 
+    /// A number as lopdf writes an `f32` (Rust's `Display`: the shortest text that reads back
+    /// as the same value).
     fn number(&mut self, value: f32) {
         // `+ 0.0` writes a negative zero as `0`.
         let value = value + 0.0;
-        if value.fract() == 0.0 && value.abs() < 1e9 {
-            let _ = write!(self.out, "{}", value as i64);
+        if value.fract() == 0.0 && value.abs() < WHOLE_NUMBER_LIMIT {
+            self.integer(value as i64);
         } else {
-            let _ = write!(self.out, "{value}");
+            // Formatting a float is the costly part of writing a page (some 1,000 instructions);
+            // a page repeats its column edges, baselines and spacings, so each value is
+            // formatted once.
+            let text = self.formatted.entry(value.to_bits()).or_insert_with(|| value.to_string().into_bytes());
+            self.out.extend_from_slice(text);
         }
+    }
+
+    /// A whole number's digits, as `Display` writes them.
+    fn integer(&mut self, value: i64) {
+        let mut digits = [0u8; 20];
+        let mut at = digits.len();
+        let mut rest = value.unsigned_abs();
+        loop {
+            at -= 1;
+            digits[at] = b'0' + (rest % 10) as u8;
+            rest /= 10;
+            if rest == 0 {
+                break;
+            }
+        }
+        if value < 0 {
+            self.out.push(b'-');
+        }
+        self.out.extend_from_slice(&digits[at..]);
     }
 
     fn numbers(&mut self, values: &[f32]) {
@@ -320,13 +353,22 @@ mod tests {
     }
 
     #[test]
-    fn numbers_read_back_as_the_same_f32() {
-        let mut w = ContentWriter { out: Vec::new(), state: ContentWriter::new().state, saved: Vec::new() };
-        let values = [0.0, -0.0, 1.0, 243.0, 0.1, 1354.041, 53.25592, -0.045, 1e-6, 123456.79];
+    fn numbers_are_written_as_lopdf_writes_them() {
+        let mut values = vec![0.0, -0.0, 1.0, -7.0, 243.0, 0.1, 1354.041, 53.25592, -0.045, 1e-6, 123456.79, 16777216.0, 3e10, -1e14];
+        // A spread of positions and spacings, each twice (the second from the memo).
+        values.extend((0..2000).map(|i| i as f32 * 0.7391 - 300.0));
+        values.extend((0..2000).map(|i| i as f32 * 0.7391 - 300.0));
+        let mut w = ContentWriter::new();
+        w.out.clear();
         w.numbers(&values);
-        let out = text(w);
-        let read: Vec<f32> = out.split_whitespace().map(|n| n.parse().unwrap()).collect();
-        assert_eq!(read, values.map(|v| v + 0.0));
-        assert!(out.starts_with("0 0 1 243 0.1 "), "{out}");
+        let expected: String = values.iter().map(|v| format!("{} ", lopdf_number(*v + 0.0))).collect();
+        assert_eq!(text(w), expected);
+    }
+
+    /// How lopdf writes `Object::Real` in a content stream.
+    fn lopdf_number(value: f32) -> String {
+        let operation = lopdf::content::Operation::new("n", vec![lopdf::Object::Real(value)]);
+        let bytes = lopdf::content::Content { operations: vec![operation] }.encode().unwrap();
+        String::from_utf8(bytes).unwrap().trim_end_matches(" n").to_string()
     }
 }
