@@ -132,7 +132,8 @@ pub fn write(issue: &Issue, opts: &Options) -> Result<(Vec<u8>, Vec<Warning>)> {
         .collect();
     outline::add(&mut pdf, &titles, &chapters, &links, edition.height)?;
     if let Some(meta) = &print {
-        pdfx::make_print_ready(&mut pdf, meta)?;
+        // Render's content is press-ready as written (crate::pdf::content).
+        pdfx::make_print_ready(&mut pdf, meta, pdfx::ContentStreams::PressReady)?;
         warnings.extend(coarse_photos(issue, &opts.base, &frames));
     }
     let pdf = serialize::save(pdf)?;

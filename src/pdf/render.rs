@@ -1,31 +1,41 @@
-//! Frames → PDF bytes. Last stage of the PDF pipeline and the only module that calls printpdf.
+//! Frames → PDF document. Last stage of the PDF pipeline and the only module that calls printpdf.
+//!
+//! printpdf builds the document: the page tree and page boxes, the pictures as image XObjects,
+//! the link annotations, the Info dictionary. What it would spend most of its time on is left
+//! out of its hands: each page's content stream is written here as bytes by
+//! [`crate::pdf::content`] (handing printpdf an operation per glyph run cost more than the
+//! rest of rendering after subsetting, since it turns every glyph into an object and lopdf
+//! encodes them all again), and the fonts are embedded here as lopdf objects (printpdf finds a
+//! font's glyphs by walking the glyph operations, which it is no longer given).
 //!
 //! Text is written as glyph ids (Identity-H CID fonts), each line placed with an absolute text
 //! matrix. Every glyph's displacement is set with the character spacing `Tc` so that the pen
 //! lands exactly on the next glyph's position. (`Tw` would do nothing: it applies to the
 //! single-byte space only, never to CID fonts.)
 //!
-//! Fonts are subset here, before printpdf sees them (its own subsetter needs its text-layout
-//! feature): each face is cut down with `subsetter` to the glyphs the document uses, and
-//! ToUnicode maps each glyph to the text it stands for. Each line is also an `/ActualText`
-//! span holding its source text: extraction then neither reads the CJK–Latin glue and the
-//! justification as word spaces nor loses a character no font has (drawn as 〓). Afterwards the document is fixed in memory with lopdf: printpdf stamps
-//! random ids and the clock's time, writes no subset tag and an empty `GTS_PDFXVersion`; the
-//! output must be the same bytes for the same input (the `/ID` is given when the file is written,
-//! by [`crate::pdf::serialize`]).
+//! Fonts are subset here (printpdf's own subsetter needs its text-layout feature): each face is
+//! cut down with `subsetter` to the glyphs the document uses, and ToUnicode maps each glyph to
+//! the text it stands for. The subset tag is derived from the glyph set, so it is stable. Each
+//! line is also an `/ActualText` span holding its source text: extraction then neither reads
+//! the CJK–Latin glue and the justification as word spaces nor loses a character no font has
+//! (drawn as 〓). Afterwards the document is fixed in memory with lopdf: printpdf stamps random
+//! ids and the clock's time and writes an empty `GTS_PDFXVersion`; the output must be the same
+//! bytes for the same input (the `/ID` is given when the file is written, by
+//! [`crate::pdf::serialize`]).
 
 use std::collections::BTreeMap;
 
-use lopdf::Object;
+use lopdf::{Dictionary, Object, ObjectId, Stream};
 use printpdf::{
-    Actions, Cmyk, Codepoint, Destination, DictItem, ExternalStream, ExternalXObject, FontId, LinePoint, LinkAnnotation, Mm, Op, PaintMode, ParsedFont,
-    PdfDocument, PdfFont, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Polygon, PolygonRing, Pt, Px, RawImage, TextItem,
-    TextMatrix, WindingOrder, XObject, XObjectId, XObjectTransform,
+    Actions, Destination, DictItem, ExternalStream, ExternalXObject, LinkAnnotation, Mm, Op, PdfDocument, PdfPage,
+    PdfSaveOptions, Pt, Px, RawImage, XObject, XObjectId,
 };
 
 use crate::error::{Error, Result};
+use crate::pdf::content::{ContentWriter, Paint};
 use crate::pdf::fonts::{FaceId, FontSet};
 use crate::pdf::frame::{Color, Frame, Item, LinkTarget};
+use crate::pdf::pdfx;
 use crate::pdf::text::Line;
 
 /// What the document says about itself (the Info dictionary).
@@ -46,69 +56,127 @@ const PRODUCER: &str = concat!("papertool ", env!("CARGO_PKG_VERSION"));
 const PT_PER_MM: f32 = 72.0 / 25.4;
 /// The PDF version written (printpdf says 1.3, too old for what the file holds).
 const PDF_VERSION: &str = "1.6";
-/// printpdf's text matrix and widths are in thousandths of the em.
+/// Glyph space: text matrix, widths and font metrics are in thousandths of the em.
 const GLYPH_UNITS: f32 = 1000.0;
+/// The `/DW` of every CID font: the advance of a glyph /W leaves out (none is left out).
+const DEFAULT_WIDTH: i64 = 1000;
+/// FontDescriptor `/Flags`: nonsymbolic (bit 6), as printpdf wrote it.
+const FONT_FLAGS: i64 = 1 << 5;
+/// FontDescriptor `/StemV`: no font table carries it; the conventional guess for a regular
+/// weight, as printpdf wrote it.
+const STEM_V: i64 = 80;
+/// ToUnicode `bfchar` blocks hold at most 100 entries (the CMap format's limit).
+const BFCHAR_BLOCK: usize = 100;
 
 /// Makes `frames` a PDF document, one page each, in memory: its streams are left plain for
-/// [`crate::pdf::serialize::save`], which writes the finished edition once.
+/// [`crate::pdf::serialize::save`], which writes the finished edition once. The content is
+/// press-ready as it is (see [`crate::pdf::content`]).
 pub fn render(fonts: &FontSet, frames: &[Frame], meta: &DocMeta) -> Result<lopdf::Document> {
     let usage = GlyphUsage::collect(frames);
     let mut doc = PdfDocument::new(&meta.title);
     fill_info(&mut doc, meta);
 
-    let mut embedded = BTreeMap::new();
     // Subsetting is the renderer's largest cost (the CFF charstrings are decompiled). Cutting
     // the faces on two threads was tried and measured: on the shared 2-core machine it gained
     // no wall time (0.106/0.102/0.112 s vs 0.083/0.101/0.108 s pinned to one core), so the faces
     // are cut in turn.
+    let mut faces = BTreeMap::new();
     for (&face_id, glyphs) in &usage.glyphs {
-        let font = subset_face(fonts, face_id, glyphs)?;
-        let font_id = font_resource(face_id);
-        doc.resources.fonts.map.insert(font_id, PdfFont::new(font.parsed));
-        embedded.insert(face_id, font.embedded);
+        faces.insert(face_id, subset_face(fonts, face_id, glyphs)?);
     }
-    let mut images = BTreeMap::new();
-    for frame in frames {
-        for item in &frame.items {
-            if let Item::Image { image, .. } = item {
-                if images.contains_key(&image.name) {
-                    continue;
-                }
-                let id = XObjectId(format!("Im{}", images.len()));
-                let xobject = match Jpeg::read(&image.bytes) {
-                    // The photo's own bytes: no decoding, no loss, the size it came in.
-                    Some(jpeg) => jpeg.xobject(&image.bytes),
-                    None => {
-                        let mut warnings = Vec::new();
-                        let raw = RawImage::decode_from_bytes(&image.bytes, &mut warnings)
-                            .map_err(|e| Error::failed(format!("{}: cannot read the picture: {e}", image.name)))?;
-                        XObject::Image(raw)
-                    }
-                };
-                let Some((width, height)) = xobject.get_width_height() else { continue };
-                images.insert(image.name.clone(), (id.clone(), width.0, height.0));
-                doc.resources.xobjects.map.insert(id, xobject);
-            }
-        }
-    }
+    let images = add_images(&mut doc, frames)?;
 
     let pages = frames
         .iter()
         .map(|frame| {
-            let mut ops = Vec::new();
-            for item in &frame.items {
-                item_ops(item, frame.height, &embedded, &images, &mut ops);
-            }
-            PdfPage::new(Mm(frame.width / PT_PER_MM), Mm(frame.height / PT_PER_MM), ops)
+            let links = frame.items.iter().filter_map(|item| link(item, frame.height)).collect();
+            PdfPage::new(Mm(frame.width / PT_PER_MM), Mm(frame.height / PT_PER_MM), links)
         })
         .collect();
     doc.with_pages(pages);
-
     let options = PdfSaveOptions { optimize: true, subset_fonts: false, secure: true, image_optimization: None };
     let mut warnings = Vec::new();
     let mut pdf = doc.to_lopdf_document(&options, &mut warnings);
-    fix_document(&mut pdf, fonts, frames, &usage, meta);
+
+    let page_ids: Vec<ObjectId> = pdf.get_pages().into_values().collect();
+    let mut font_refs = Vec::new();
+    for (&face_id, face) in &faces {
+        let font = embed_face(&mut pdf, fonts, face_id, face, &usage.glyphs[&face_id]);
+        font_refs.push((font_resource(face_id), font));
+    }
+    if let Some(&first) = page_ids.first() {
+        // printpdf shares one dictionary per resource kind between the pages.
+        if let Some(dict) = shared_resources(&mut pdf, first, b"Font") {
+            for (name, id) in font_refs {
+                dict.set(name, Object::Reference(id));
+            }
+        }
+        if let Some(dict) = shared_resources(&mut pdf, first, b"ExtGState") {
+            for (name, state) in pdfx::overprint_states() {
+                dict.set(name, state);
+            }
+        }
+    }
+    for (&page_id, frame) in page_ids.iter().zip(frames) {
+        let content = page_content(frame, &faces, &images);
+        let contents = pdf.get_dictionary(page_id).and_then(|p| p.get(b"Contents")).and_then(Object::as_reference);
+        let stream = contents.and_then(|id| pdf.get_object_mut(id)).and_then(Object::as_stream_mut);
+        match stream {
+            Ok(stream) => stream.set_content(content),
+            Err(e) => return Err(Error::failed(format!("cannot write a page: {e}"))),
+        }
+    }
+    fix_document(&mut pdf, frames, meta);
     Ok(pdf)
+}
+
+/// The dictionary of one kind of resource (`/Font`, `/ExtGState`) that a page's resources
+/// refer to.
+fn shared_resources<'a>(pdf: &'a mut lopdf::Document, page: ObjectId, kind: &[u8]) -> Option<&'a mut Dictionary> {
+    let resources = pdf.get_dictionary(page).ok()?.get(b"Resources").ok()?.as_reference().ok()?;
+    let id = pdf.get_dictionary(resources).ok()?.get(kind).ok()?.as_reference().ok()?;
+    pdf.get_dictionary_mut(id).ok()
+}
+
+/// Each picture once, as an image XObject named `Im0`, `Im1`, …; by picture name, its
+/// resource name and size in pixels.
+fn add_images(doc: &mut PdfDocument, frames: &[Frame]) -> Result<BTreeMap<String, (String, usize, usize)>> {
+    let mut images = BTreeMap::new();
+    for frame in frames {
+        for item in &frame.items {
+            let Item::Image { image, .. } = item else { continue };
+            if images.contains_key(&image.name) {
+                continue;
+            }
+            let id = format!("Im{}", images.len());
+            let xobject = match Jpeg::read(&image.bytes) {
+                // The photo's own bytes: no decoding, no loss, the size it came in.
+                Some(jpeg) => jpeg.xobject(&image.bytes),
+                None => {
+                    let mut warnings = Vec::new();
+                    let raw = RawImage::decode_from_bytes(&image.bytes, &mut warnings)
+                        .map_err(|e| Error::failed(format!("{}: cannot read the picture: {e}", image.name)))?;
+                    XObject::Image(raw)
+                }
+            };
+            let Some((width, height)) = xobject.get_width_height() else { continue };
+            images.insert(image.name.clone(), (id.clone(), width.0, height.0));
+            doc.resources.xobjects.map.insert(XObjectId(id), xobject);
+        }
+    }
+    Ok(images)
+}
+
+/// A link item as printpdf's annotation; `None` for everything drawn.
+fn link(item: &Item, page_height: f32) -> Option<Op> {
+    let Item::Link { rect: (x, y, w, h), target } = item else { return None };
+    let actions = match target {
+        // printpdf counts pages from 1.
+        LinkTarget::Page(page) => Actions::Goto(Destination::Xyz { page: page + 1, left: None, top: None, zoom: None }),
+        LinkTarget::Uri(uri) => Actions::Uri(uri.clone()),
+    };
+    let rect = printpdf::Rect { x: Pt(*x), y: Pt(page_height - y - h), width: Pt(*w), height: Pt(*h), mode: None, winding_order: None };
+    Some(Op::LinkAnnotation { link: LinkAnnotation::new(rect, actions, None, None, None) })
 }
 
 /// A JPEG that PDF's DCTDecode filter reads as it is: sequential (baseline or extended) with
@@ -213,22 +281,21 @@ impl GlyphUsage {
     }
 }
 
-fn font_resource(face: FaceId) -> FontId {
-    FontId(format!("PT{}", face.index()))
+/// The font resource name of a face: `PT0`, `PT1`, ….
+fn font_resource(face: FaceId) -> String {
+    format!("PT{}", face.index())
 }
 
+/// A face cut down to the document's glyphs.
 struct SubsetFace {
-    parsed: ParsedFont,
-    embedded: EmbeddedFace,
+    /// The font program: an OpenType (CFF) or TrueType file.
+    program: Vec<u8>,
+    /// Original glyph id → (its code: the glyph id in the subset, its advance in whole
+    /// thousandths of the em as /W gives it).
+    glyphs: BTreeMap<u16, (u16, i64)>,
 }
 
-/// What the content stream needs of an embedded face.
-struct EmbeddedFace {
-    /// Original glyph id → (glyph id in the subset, advance in ems as written in /W).
-    glyphs: BTreeMap<u16, (u16, f32)>,
-}
-
-/// Cuts `face` down to `glyphs` and wraps it for printpdf, with the widths it will write.
+/// Cuts `face` down to `glyphs`, with the widths /W will give.
 fn subset_face(fonts: &FontSet, face_id: FaceId, glyphs: &BTreeMap<u16, String>) -> Result<SubsetFace> {
     let face = fonts.face(face_id);
     let mut remapper = subsetter::GlyphRemapper::new();
@@ -236,207 +303,245 @@ fn subset_face(fonts: &FontSet, face_id: FaceId, glyphs: &BTreeMap<u16, String>)
     for &gid in glyphs.keys() {
         remap.insert(gid, remapper.remap(gid));
     }
-    let bytes = subsetter::subset(face.bytes(), face.index(), &remapper)
+    let program = subsetter::subset(face.bytes(), face.index(), &remapper)
         .map_err(|e| Error::failed(format!("{}: cannot subset the font: {e}", face.postscript_name())))?;
-    let widths = remap.iter().map(|(&old, &new)| (new, face.advance_units(old))).collect();
-    // printpdf writes /W as whole thousandths of the em, truncated; the viewer advances by
-    // exactly that, so the content stream must reckon with the same number.
+    // Whole thousandths of the em, truncated: the viewer advances by exactly what /W says,
+    // so the content stream must reckon with the same number.
     let upem = face.units_per_em();
     let glyphs = remap
         .iter()
-        .map(|(&old, &new)| (old, (new, (f32::from(face.advance_units(old)) * GLYPH_UNITS / upem).trunc() / GLYPH_UNITS)))
+        .map(|(&old, &new)| (old, (new, (f32::from(face.advance_units(old)) * GLYPH_UNITS / upem) as i64)))
         .collect();
-    let metrics = printpdf::FontMetrics {
-        ascent: (face.ascender_em() * face.units_per_em()) as i16,
-        descent: (face.descender_em() * face.units_per_em()) as i16,
+    Ok(SubsetFace { program, glyphs })
+}
+
+/// Embeds a subset face as a Type0 font (Identity-H) over a CID font, with its descriptor,
+/// font program and ToUnicode map; returns the Type0 font's object.
+fn embed_face(pdf: &mut lopdf::Document, fonts: &FontSet, face_id: FaceId, subset: &SubsetFace, text: &BTreeMap<u16, String>) -> ObjectId {
+    let face = fonts.face(face_id);
+    let upem = face.units_per_em();
+    let resource = font_resource(face_id);
+    let name = Object::Name(format!("{}+{}", subset_tag(face.postscript_name(), text), face.postscript_name()).into_bytes());
+    let scaled = |units: f32| Object::Integer((units * GLYPH_UNITS / upem).round() as i64);
+    // Ascent and descent in whole font units first, as the font's tables hold them.
+    let ascent = scaled(f32::from((face.ascender_em() * upem) as i16));
+    let descent = scaled(f32::from((face.descender_em() * upem) as i16));
+    // subsetter writes CFF outlines CID-keyed; embedded as the bare `CFF ` table they are a
+    // CIDFontType0C program, which every viewer reads the same way (and PDF 1.3 allows, so
+    // the PDF/X pass leaves it alone) — unlike the whole OpenType file (PDF 1.6).
+    let cff = pdfx::sfnt_table(&subset.program, b"CFF ").filter(|_| subset.program.starts_with(b"OTTO"));
+    let is_cff = cff.is_some();
+    let (subtype, file_key, program) = if let Some(cff) = cff {
+        let dict = Dictionary::from_iter([("Subtype", Object::from("CIDFontType0C"))]);
+        ("CIDFontType0", "FontFile3", Stream::new(dict, cff.to_vec()))
+    } else {
+        let dict = Dictionary::from_iter([("Length1", Object::Integer(subset.program.len() as i64))]);
+        ("CIDFontType2", "FontFile2", Stream::new(dict, subset.program.clone()))
     };
-    let parsed = ParsedFont::with_glyph_data(
-        bytes,
-        0,
-        Some(face.postscript_name().to_string()),
-        BTreeMap::new(),
-        widths,
-        face.units_per_em() as u16,
-        metrics,
+    let program_id = pdf.add_object(program);
+    let descriptor = Dictionary::from_iter([
+        ("Type", Object::from("FontDescriptor")),
+        ("FontName", name.clone()),
+        ("Ascent", ascent.clone()),
+        ("Descent", descent),
+        // No cap height is read from the faces; the ascent stands in, as printpdf had it.
+        ("CapHeight", ascent),
+        ("ItalicAngle", Object::Integer(0)),
+        ("Flags", Object::Integer(FONT_FLAGS)),
+        ("StemV", Object::Integer(STEM_V)),
+        ("FontBBox", Object::Array(face.bbox_units().iter().map(|&v| scaled(f32::from(v))).collect())),
+        (file_key, Object::Reference(program_id)),
+    ]);
+    let descriptor_id = pdf.add_object(descriptor);
+    let mut cid_font = Dictionary::from_iter([
+        ("Type", Object::from("Font")),
+        ("BaseFont", name.clone()),
+        ("Subtype", Object::from(subtype)),
+        (
+            "CIDSystemInfo",
+            Object::Dictionary(Dictionary::from_iter([
+                ("Registry", Object::string_literal("Adobe")),
+                ("Ordering", Object::string_literal("Identity")),
+                ("Supplement", Object::Integer(0)),
+            ])),
+        ),
+        ("W", Object::Array(widths(subset))),
+        ("DW", Object::Integer(DEFAULT_WIDTH)),
+        ("FontDescriptor", Object::Reference(descriptor_id)),
+    ]);
+    if !is_cff {
+        cid_font.set("CIDToGIDMap", Object::from("Identity"));
+    }
+    let to_unicode = pdf.add_object(Stream::new(Dictionary::new(), to_unicode_cmap(&resource, subset, text).into_bytes()));
+    pdf.add_object(Dictionary::from_iter([
+        ("Type", Object::from("Font")),
+        ("Subtype", Object::from("Type0")),
+        ("BaseFont", name),
+        ("Encoding", Object::from("Identity-H")),
+        ("ToUnicode", Object::Reference(to_unicode)),
+        ("DescendantFonts", Object::Array(vec![Object::Dictionary(cid_font)])),
+    ]))
+}
+
+/// The subset tag (ISO 32000-1 §9.6.4: six capitals), derived from the face and the glyph set.
+fn subset_tag(postscript_name: &str, glyphs: &BTreeMap<u16, String>) -> String {
+    let mut key = postscript_name.as_bytes().to_vec();
+    for gid in glyphs.keys() {
+        key.extend_from_slice(&gid.to_be_bytes());
+    }
+    let hash = uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_OID, &key);
+    hash.as_bytes()[..6].iter().map(|b| char::from(b'A' + b % 26)).collect()
+}
+
+/// `/W`: runs of consecutive codes, each `first [w w …]`.
+fn widths(subset: &SubsetFace) -> Vec<Object> {
+    let mut by_code: Vec<(u16, i64)> = subset.glyphs.values().copied().collect();
+    by_code.sort_unstable();
+    let mut list = Vec::new();
+    let mut run: Vec<Object> = Vec::new();
+    let mut first = 0;
+    for (i, &(code, width)) in by_code.iter().enumerate() {
+        if i > 0 && code != by_code[i - 1].0 + 1 {
+            list.push(Object::Integer(i64::from(first)));
+            list.push(Object::Array(std::mem::take(&mut run)));
+        }
+        if run.is_empty() {
+            first = code;
+        }
+        run.push(Object::Integer(width));
+    }
+    if !run.is_empty() {
+        list.push(Object::Integer(i64::from(first)));
+        list.push(Object::Array(run));
+    }
+    list
+}
+
+/// The ToUnicode CMap: each code to the UTF-16 of the text its glyph stands for.
+fn to_unicode_cmap(resource: &str, subset: &SubsetFace, text: &BTreeMap<u16, String>) -> String {
+    use std::fmt::Write;
+    let mut entries: Vec<(u16, &str)> = subset
+        .glyphs
+        .iter()
+        .filter_map(|(gid, &(code, _))| text.get(gid).filter(|t| !t.is_empty()).map(|t| (code, t.as_str())))
+        .collect();
+    entries.sort_unstable();
+    let mut cmap = format!(
+        "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n\
+         /CIDSystemInfo 3 dict dup begin\n/Registry (FontSpecific) def\n/Ordering ({resource}) def\n/Supplement 0 def\nend def\n\
+         /CMapName /FontSpecific-{resource} def\n/CMapType 2 def\n\
+         1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n"
     );
-    Ok(SubsetFace { parsed, embedded: EmbeddedFace { glyphs } })
-}
-
-fn cmyk(color: Color) -> printpdf::Color {
-    printpdf::Color::Cmyk(Cmyk::new(color.c, color.m, color.y, color.k, None))
-}
-
-/// PDF's y runs up from the bottom; frames' run down from the top.
-fn point(x: f32, y: f32, page_height: f32) -> Point {
-    Point { x: Pt(x), y: Pt(page_height - y) }
-}
-
-fn item_ops(
-    item: &Item,
-    page_height: f32,
-    embedded: &BTreeMap<FaceId, EmbeddedFace>,
-    images: &BTreeMap<String, (XObjectId, usize, usize)>,
-    ops: &mut Vec<Op>,
-) {
-    match item {
-        Item::Text { x, y_baseline, line, size, color } => {
-            text_ops(line, *x, page_height - y_baseline, *size, *color, embedded, ops);
-        }
-        Item::Rule { from, to, width, color } => {
-            ops.push(Op::SaveGraphicsState);
-            ops.push(Op::SetOutlineColor { col: cmyk(*color) });
-            ops.push(Op::SetOutlineThickness { pt: Pt(*width) });
-            ops.push(Op::DrawLine {
-                line: printpdf::Line {
-                    points: vec![
-                        LinePoint { p: point(from.0, from.1, page_height), bezier: false },
-                        LinePoint { p: point(to.0, to.1, page_height), bezier: false },
-                    ],
-                    is_closed: false,
-                },
-            });
-            ops.push(Op::RestoreGraphicsState);
-        }
-        Item::Rect { x, y, w, h, stroke, fill } => {
-            let mode = match (stroke, fill) {
-                (Some(_), Some(_)) => PaintMode::FillStroke,
-                (Some(_), None) => PaintMode::Stroke,
-                (None, Some(_)) => PaintMode::Fill,
-                (None, None) => return,
-            };
-            ops.push(Op::SaveGraphicsState);
-            if let Some((width, color)) = stroke {
-                ops.push(Op::SetOutlineColor { col: cmyk(*color) });
-                ops.push(Op::SetOutlineThickness { pt: Pt(*width) });
+    for block in entries.chunks(BFCHAR_BLOCK) {
+        let _ = writeln!(cmap, "{} beginbfchar", block.len());
+        for (code, text) in block {
+            let _ = write!(cmap, "<{code:04X}> <");
+            for unit in text.encode_utf16() {
+                let _ = write!(cmap, "{unit:04X}");
             }
-            if let Some(color) = fill {
-                ops.push(Op::SetFillColor { col: cmyk(*color) });
+            cmap.push_str(">\n");
+        }
+        cmap.push_str("endbfchar\n");
+    }
+    cmap.push_str("endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
+    cmap
+}
+
+/// A page's content stream. PDF's y runs up from the bottom; frames' run down from the top.
+fn page_content(frame: &Frame, faces: &BTreeMap<FaceId, SubsetFace>, images: &BTreeMap<String, (String, usize, usize)>) -> Vec<u8> {
+    let height = frame.height;
+    let mut w = ContentWriter::new();
+    for item in &frame.items {
+        match item {
+            Item::Text { x, y_baseline, line, size, color } => text(&mut w, line, *x, height - y_baseline, *size, *color, faces),
+            Item::Rule { from, to, width, color } => {
+                w.save();
+                w.stroke_colour(*color);
+                w.line_width(*width);
+                w.line((from.0, height - from.1), (to.0, height - to.1));
+                w.restore();
             }
-            let corners = [(*x, *y), (x + w, *y), (x + w, y + h), (*x, y + h)];
-            ops.push(Op::DrawPolygon {
-                polygon: Polygon {
-                    rings: vec![PolygonRing {
-                        points: corners.iter().map(|&(px, py)| LinePoint { p: point(px, py, page_height), bezier: false }).collect(),
-                    }],
-                    mode,
-                    winding_order: WindingOrder::NonZero,
-                },
-            });
-            ops.push(Op::RestoreGraphicsState);
-        }
-        Item::Image { x, y, w, h, image } => {
-            let Some((id, px_w, px_h)) = images.get(&image.name) else { return };
-            // At 72 dpi printpdf maps one pixel to one point; scale that to the box.
-            let transform = XObjectTransform {
-                translate_x: Some(Pt(*x)),
-                translate_y: Some(Pt(page_height - y - h)),
-                scale_x: Some(w / (*px_w).max(1) as f32),
-                scale_y: Some(h / (*px_h).max(1) as f32),
-                dpi: Some(72.0),
-                ..Default::default()
-            };
-            ops.push(Op::UseXobject { id: id.clone(), transform });
-        }
-        Item::Link { rect: (x, y, w, h), target } => {
-            let actions = match target {
-                // printpdf counts pages from 1.
-                LinkTarget::Page(page) => Actions::Goto(Destination::Xyz { page: page + 1, left: None, top: None, zoom: None }),
-                LinkTarget::Uri(uri) => Actions::Uri(uri.clone()),
-            };
-            let rect = printpdf::Rect {
-                x: Pt(*x),
-                y: Pt(page_height - y - h),
-                width: Pt(*w),
-                height: Pt(*h),
-                mode: None,
-                winding_order: None,
-            };
-            ops.push(Op::LinkAnnotation { link: LinkAnnotation::new(rect, actions, None, None, None) });
+            Item::Rect { x, y, w: width, h, stroke, fill } => {
+                let paint = match (stroke, fill) {
+                    (Some(_), Some(_)) => Paint::FillStroke,
+                    (Some(_), None) => Paint::Stroke,
+                    (None, Some(_)) => Paint::Fill,
+                    (None, None) => continue,
+                };
+                w.save();
+                if let Some((line_width, color)) = stroke {
+                    w.stroke_colour(*color);
+                    w.line_width(*line_width);
+                }
+                if let Some(color) = fill {
+                    w.fill_colour(*color);
+                }
+                let corners = [(*x, *y), (x + width, *y), (x + width, y + h), (*x, y + h)];
+                w.polygon(&corners.map(|(px, py)| (px, height - py)), paint);
+                w.restore();
+            }
+            Item::Image { x, y, w: width, h, image } => {
+                let Some((id, _, _)) = images.get(&image.name) else { continue };
+                // The image's unit square onto its box.
+                w.xobject(id, [*width, 0.0, 0.0, *h, *x, height - y - h]);
+            }
+            Item::Link { .. } => {}
         }
     }
+    w.finish()
 }
 
 /// One line of text: a text object, a text matrix wherever the face or the glyph scale
 /// changes, and per glyph the `Tc` that carries the pen to the next glyph.
-#[allow(clippy::too_many_arguments)]
-fn text_ops(
-    line: &Line,
-    x0: f32,
-    baseline: f32,
-    size: f32,
-    color: Color,
-    embedded: &BTreeMap<FaceId, EmbeddedFace>,
-    ops: &mut Vec<Op>,
-) {
+fn text(w: &mut ContentWriter, line: &Line, x0: f32, baseline: f32, size: f32, color: Color, faces: &BTreeMap<FaceId, SubsetFace>) {
     if line.glyphs.is_empty() {
         return;
     }
-    ops.push(Op::StartTextSection);
-    ops.push(Op::SetFillColor { col: cmyk(color) });
+    w.begin_text();
+    w.fill_colour(color);
     // The line's source text, for extraction and copying: without it a reader infers word
     // spaces from the CJK–Latin glue and the justification, which are not in the text.
-    ops.push(Op::BeginMarkedContentWithProperties {
-        tag: "Span".into(),
-        properties: DictItem::Dict {
-            map: [("ActualText".to_string(), DictItem::String { data: utf16_text(&line.text()), literal: false })]
-                .into_iter()
-                .collect(),
-        },
-    });
+    w.begin_span(&line.text());
     let mut current: Option<(FaceId, f32)> = None;
     let mut char_spacing = 0.0_f32;
-    let mut run: Vec<Codepoint> = Vec::new();
-    let flush = |run: &mut Vec<Codepoint>, ops: &mut Vec<Op>| {
-        if !run.is_empty() {
-            ops.push(Op::ShowText { items: vec![TextItem::GlyphIds(std::mem::take(run))] });
-        }
-    };
+    let mut run: Vec<u16> = Vec::with_capacity(line.glyphs.len());
     for glyph in &line.glyphs {
         // Every glyph of every frame was collected, so its face is embedded and has it.
-        let Some(&(gid, width_em)) = embedded.get(&glyph.face).and_then(|f| f.glyphs.get(&glyph.gid)) else { continue };
+        let Some(&(code, width)) = faces.get(&glyph.face).and_then(|f| f.glyphs.get(&glyph.gid)) else { continue };
         if current.map(|c| c.0) != Some(glyph.face) {
-            flush(&mut run, ops);
-            ops.push(Op::SetFont { font: PdfFontHandle::External(font_resource(glyph.face)), size: Pt(size) });
+            w.glyphs(&run);
+            run.clear();
+            w.font(&font_resource(glyph.face), size);
         }
         if current != Some((glyph.face, glyph.scale_x)) || glyph.scale_x != 1.0 {
-            flush(&mut run, ops);
-            ops.push(Op::SetTextMatrix {
-                matrix: TextMatrix::Raw([glyph.scale_x, 0.0, 0.0, 1.0, x0 + glyph.x, baseline]),
-            });
+            w.glyphs(&run);
+            run.clear();
+            w.text_matrix(glyph.scale_x, x0 + glyph.x, baseline);
             current = Some((glyph.face, glyph.scale_x));
         }
         // The pen moves by (w·size + Tc)·scale; make that the glyph's advance in the line.
-        let width = width_em * size;
-        let tc = glyph.advance / glyph.scale_x - width;
-        let tc = round_tc(tc);
+        let width = width as f32 / GLYPH_UNITS * size;
+        let tc = round_tc(glyph.advance / glyph.scale_x - width);
         if tc != char_spacing {
-            flush(&mut run, ops);
-            ops.push(Op::SetCharacterSpacing { multiplier: tc });
+            w.glyphs(&run);
+            run.clear();
+            w.char_spacing(tc);
             char_spacing = tc;
         }
-        run.push(Codepoint::with_cid(gid, 0.0, glyph.text.clone()));
+        run.push(code);
     }
-    flush(&mut run, ops);
-    ops.push(Op::EndMarkedContentWithProperties);
+    w.glyphs(&run);
+    w.end_span();
     if char_spacing != 0.0 {
-        ops.push(Op::SetCharacterSpacing { multiplier: 0.0 });
+        w.char_spacing(0.0);
     }
-    ops.push(Op::EndTextSection);
+    w.end_text();
 }
 
 /// `Tc` written to 4 decimals: finer than any device, and keeps the bytes stable.
 fn round_tc(tc: f32) -> f32 {
     // `+ 0.0` turns a rounded -0 into 0.
     (tc * 10_000.0).round() / 10_000.0 + 0.0
-}
-
-/// A text string as PDF text: UTF-16BE with a byte-order mark.
-fn utf16_text(text: &str) -> Vec<u8> {
-    let mut bytes = vec![0xFE, 0xFF];
-    for unit in text.encode_utf16() {
-        bytes.extend_from_slice(&unit.to_be_bytes());
-    }
-    bytes
 }
 
 fn fill_info(doc: &mut PdfDocument, meta: &DocMeta) {
@@ -449,11 +554,10 @@ fn fill_info(doc: &mut PdfDocument, meta: &DocMeta) {
 }
 
 /// Fixes in memory what printpdf writes loosely; see the module doc.
-fn fix_document(pdf: &mut lopdf::Document, fonts: &FontSet, frames: &[Frame], usage: &GlyphUsage, meta: &DocMeta) {
+fn fix_document(pdf: &mut lopdf::Document, frames: &[Frame], meta: &DocMeta) {
     // ActualText spans are PDF 1.5; 1.6 is what PDF/X-4 builds on.
     pdf.version = PDF_VERSION.to_string();
     fix_info(pdf, meta);
-    fix_fonts(pdf, fonts, usage);
     // printpdf leaves a decoded picture's samples plain and marks them as not to be compressed
     // (it compresses only when asked to optimize images, at its own level); the writer deflates
     // them with the rest.
@@ -510,53 +614,6 @@ fn fix_info(pdf: &mut lopdf::Document, meta: &DocMeta) {
 fn pdf_date(date: &str) -> Option<String> {
     let digits: String = date.chars().filter(char::is_ascii_digit).collect();
     (digits.len() == 8).then(|| format!("D:{digits}000000Z"))
-}
-
-/// Subset tags on the font names (ISO 32000-1 §9.6.4: six capitals and a plus, derived here
-/// from the glyph set so that it is stable), and the font bounding box printpdf leaves empty.
-fn fix_fonts(pdf: &mut lopdf::Document, fonts: &FontSet, usage: &GlyphUsage) {
-    let mut by_name = BTreeMap::new();
-    for (&face_id, glyphs) in &usage.glyphs {
-        let face = fonts.face(face_id);
-        let mut key = face.postscript_name().as_bytes().to_vec();
-        for gid in glyphs.keys() {
-            key.extend_from_slice(&gid.to_be_bytes());
-        }
-        let hash = uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_OID, &key);
-        let tag: String = hash.as_bytes()[..6].iter().map(|b| char::from(b'A' + b % 26)).collect();
-        let upem = face.units_per_em();
-        let bbox = face.bbox_units().map(|v| Object::Integer((f32::from(v) * GLYPH_UNITS / upem).round() as i64));
-        by_name.insert(face.postscript_name().as_bytes().to_vec(), (format!("{tag}+{}", face.postscript_name()), bbox));
-    }
-    let ids: Vec<lopdf::ObjectId> = pdf.objects.keys().copied().collect();
-    for id in ids {
-        let Ok(dict) = pdf.get_object_mut(id).and_then(Object::as_dict_mut) else { continue };
-        let is_font = dict.get(b"Type").and_then(Object::as_name).is_ok_and(|n| n == b"Font" || n == b"FontDescriptor");
-        if !is_font {
-            continue;
-        }
-        fix_font_dict(dict, &by_name);
-        // The descendant font sits inline in the Type0 dictionary's array.
-        if let Ok(Object::Array(descendants)) = dict.get_mut(b"DescendantFonts") {
-            for d in descendants.iter_mut() {
-                if let Object::Dictionary(d) = d {
-                    fix_font_dict(d, &by_name);
-                }
-            }
-        }
-    }
-}
-
-fn fix_font_dict(dict: &mut lopdf::Dictionary, by_name: &BTreeMap<Vec<u8>, (String, [Object; 4])>) {
-    for key in ["BaseFont", "FontName"] {
-        let Ok(name) = dict.get(key.as_bytes()).and_then(Object::as_name) else { continue };
-        if let Some((tagged, bbox)) = by_name.get(name).cloned() {
-            dict.set(key, Object::Name(tagged.into_bytes()));
-            if key == "FontName" {
-                dict.set("FontBBox", Object::Array(bbox.to_vec()));
-            }
-        }
-    }
 }
 
 #[cfg(test)]

@@ -1,7 +1,8 @@
 //! Colour for the press, part of the PDF/X pass: everything becomes DeviceCMYK (or stays
 //! DeviceGray in images), total ink is capped at ISO 12647-3's 220 %, and 100 % K overprints.
 //!
-//! Content streams are rewritten operator by operator: `g`/`G` and `rg`/`RG` become `k`/`K`,
+//! Content streams of PDFs from elsewhere are rewritten operator by operator (the renderer's
+//! own are written in this form, by [`crate::pdf::content`], with the same rule): `g`/`G` and `rg`/`RG` become `k`/`K`,
 //! colour spaces that PDF/X-1a forbids (ICC-based, calibrated, RGB) become DeviceCMYK, and after
 //! every change of colour the overprint state that fits is selected — on for 100 % K alone
 //! (black text and rules print over what is under them, so misregistration leaves no white
@@ -102,19 +103,95 @@ pub(crate) fn rgb_to_cmyk(r: f32, g: f32, b: f32) -> [f32; 4] {
     if k >= 1.0 {
         return [0.0, 0.0, 0.0, 1.0];
     }
-    let cmy = |v: f32| (1.0 - v - k) / (1.0 - k);
-    limit_ink([cmy(r), cmy(g), cmy(b), k])
+    limit_ink([under_colour(r, k), under_colour(g, k), under_colour(b, k), k])
+}
+
+/// One of C, M, Y for an RGB component `v` once the pixel's grey `k` is taken out.
+fn under_colour(v: f32, k: f32) -> f32 {
+    (1.0 - v - k) / (1.0 - k)
+}
+
+/// An ink amount (0–1) as an 8-bit sample.
+fn ink_byte(v: f32) -> u8 {
+    (v * 255.0).round().clamp(0.0, 255.0) as u8
+}
+
+/// [`rgb_to_cmyk`] of 8-bit samples, tabulated: a component's C, M or Y depends only on the
+/// component and the pixel's brightest component, so 256 × 256 entries computed once give a
+/// photo's hundreds of thousands of pixels the very values (and bytes) of the formula, with a
+/// sum and a comparison left per pixel for the ink limit.
+struct Separation {
+    /// `[brightest * 256 + component]` → C, M or Y (for component ≤ brightest).
+    under_colour: Vec<f32>,
+    /// The same as 8-bit samples.
+    under_colour_bytes: Vec<u8>,
+    /// `[brightest]` → K.
+    black: [f32; 256],
+    /// The same as 8-bit samples.
+    black_bytes: [u8; 256],
+}
+
+impl Separation {
+    /// The table, built on first use (a batch converts many photos).
+    fn get() -> &'static Separation {
+        static TABLE: std::sync::OnceLock<Separation> = std::sync::OnceLock::new();
+        TABLE.get_or_init(|| {
+            let unit = |b: usize| b as f32 / 255.0;
+            let mut table = vec![0.0; 256 * 256];
+            let mut black = [1.0; 256];
+            for brightest in 1..256 {
+                let k = 1.0 - unit(brightest);
+                black[brightest] = k;
+                for component in 0..=brightest {
+                    table[brightest * 256 + component] = under_colour(unit(component), k);
+                }
+            }
+            let under_colour_bytes = table.iter().map(|&v| ink_byte(v)).collect();
+            Separation { under_colour: table, under_colour_bytes, black, black_bytes: black.map(ink_byte) }
+        })
+    }
+
+    /// RGB samples to CMYK samples.
+    fn separate(&self, rgb: &[u8]) -> Vec<u8> {
+        let mut out = vec![0; rgb.len() / 3 * 4];
+        for (p, cmyk_out) in rgb.chunks_exact(3).zip(out.chunks_exact_mut(4)) {
+            let brightest = usize::from(p[0].max(p[1]).max(p[2]));
+            let at = [p[0], p[1], p[2]].map(|v| brightest * 256 + usize::from(v));
+            let cmyk = [self.under_colour[at[0]], self.under_colour[at[1]], self.under_colour[at[2]], self.black[brightest]];
+            // K < 1 past black (brightest 0), so within the limit the formula keeps all four.
+            let bytes = if brightest > 0 && within_ink_limit(cmyk) {
+                let table = &self.under_colour_bytes;
+                [table[at[0]], table[at[1]], table[at[2]], self.black_bytes[brightest]]
+            } else {
+                rgb_to_cmyk_bytes(brightest, cmyk)
+            };
+            cmyk_out.copy_from_slice(&bytes);
+        }
+        out
+    }
+}
+
+/// The slow way, for black and for colours past the ink limit.
+fn rgb_to_cmyk_bytes(brightest: usize, cmyk: [f32; 4]) -> [u8; 4] {
+    if brightest == 0 {
+        return [0, 0, 0, 255];
+    }
+    limit_ink(cmyk).map(ink_byte)
 }
 
 /// Scales C, M and Y down so that the four together stay within [`MAX_TOTAL_INK`]; K is kept,
 /// since it carries the detail and the type.
 pub(crate) fn limit_ink([c, m, y, k]: [f32; 4]) -> [f32; 4] {
-    let total = c + m + y + k;
-    if total <= MAX_TOTAL_INK || c + m + y <= 0.0 {
+    if within_ink_limit([c, m, y, k]) {
         return [c, m, y, k.min(1.0)];
     }
     let scale = ((MAX_TOTAL_INK - k).max(0.0)) / (c + m + y);
     [c * scale, m * scale, y * scale, k]
+}
+
+/// Whether [`limit_ink`] leaves C, M and Y as they are.
+fn within_ink_limit([c, m, y, k]: [f32; 4]) -> bool {
+    c + m + y + k <= MAX_TOTAL_INK || c + m + y <= 0.0
 }
 
 /// 100 % K and nothing else: the colour that overprints.
@@ -449,6 +526,8 @@ fn convert_image(stream: &Stream, doc: &Document) -> std::result::Result<Option<
             "DeviceGray",
             (0..pixels).map(|i| (255.0 - white_out(255.0 - f32::from(data[i]), i)).round() as u8).collect(),
         ),
+        // The common case, an opaque RGB photo, by table: the same values, a tenth of the work.
+        Family::Rgb if alpha.is_none() => ("DeviceCMYK", Separation::get().separate(&data[..pixels * 3])),
         _ => {
             let mut out = Vec::with_capacity(pixels * 4);
             for i in 0..pixels {
@@ -459,7 +538,7 @@ fn convert_image(stream: &Stream, doc: &Document) -> std::result::Result<Option<
                     let p = &data[i * 4..i * 4 + 4];
                     limit_ink([unit(p[0]), unit(p[1]), unit(p[2]), unit(p[3])])
                 };
-                out.extend(cmyk.iter().map(|v| (white_out(*v, i) * 255.0).round().clamp(0.0, 255.0) as u8));
+                out.extend(cmyk.iter().map(|v| ink_byte(white_out(*v, i))));
             }
             ("DeviceCMYK", out)
         }
@@ -554,6 +633,25 @@ mod tests {
     fn ink_within_the_limit_is_untouched() {
         assert_eq!(limit_ink([0.0, 1.0, 1.0, 0.0]), [0.0, 1.0, 1.0, 0.0]);
         assert_eq!(limit_ink([0.3, 0.3, 0.3, 1.0]), [0.3, 0.3, 0.3, 1.0]);
+    }
+
+    #[test]
+    fn the_separation_table_gives_the_formulas_bytes() {
+        // Every third level of each component, and the ends: dark saturated colours that the
+        // ink limit scales, greys, and white and black.
+        let levels: Vec<u8> = (0..=255).step_by(3).chain([1, 254, 255]).collect();
+        let mut rgb = Vec::new();
+        for &r in &levels {
+            for &g in &levels {
+                for &b in &levels {
+                    rgb.extend_from_slice(&[r, g, b]);
+                }
+            }
+        }
+        let unit = |b: u8| f32::from(b) / 255.0;
+        let expected: Vec<u8> =
+            rgb.chunks_exact(3).flat_map(|p| rgb_to_cmyk(unit(p[0]), unit(p[1]), unit(p[2])).map(ink_byte)).collect();
+        assert_eq!(Separation::get().separate(&rgb), expected);
     }
 
     #[test]

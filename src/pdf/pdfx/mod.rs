@@ -12,7 +12,9 @@
 //!   embedded profile (see [`output_intent`]);
 //! - MediaBox = BleedBox, TrimBox = MediaBox less the bleed, on every page, no CropBox/ArtBox;
 //! - colour in DeviceCMYK only: RGB and grey operators and RGB images converted ([`colour`]),
-//!   100 % K overprinting (`/OP true /op true /OPM 1`), total ink capped at 220 %;
+//!   100 % K overprinting (`/OP true /op true /OPM 1`), total ink capped at 220 %. The
+//!   edition's own pages are written that way by [`crate::pdf::content`], so for them the
+//!   content rewrite is skipped ([`ContentStreams::PressReady`]); `papertool pdfx` rewrites;
 //! - annotations (links) and actions removed: PDF/X-1a forbids annotations inside the bleed
 //!   box and actions anywhere; the outline stays, as plain destinations.
 //!
@@ -27,6 +29,7 @@ mod content;
 mod xmp;
 
 pub use check::{check, placed_images, PlacedImage, Violation};
+pub(crate) use colour::{is_full_black, limit_ink};
 
 use std::collections::BTreeSet;
 
@@ -166,18 +169,32 @@ impl PdfxMeta {
     }
 }
 
+/// What the pass may take for granted about a document's page content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ContentStreams {
+    /// Any PDF's: every page's and form's content is rewritten to DeviceCMYK with overprint
+    /// selected ([`colour`]).
+    Foreign,
+    /// Written by papertool's renderer ([`crate::pdf::content`]): DeviceCMYK within the ink
+    /// limit, the overprint state selected after every change of colour from a page start in
+    /// CMYK black — what the rewrite would make of it. Left as it is: reading it again cost
+    /// as much as the rest of the pass.
+    PressReady,
+}
+
 /// Makes `bytes` (a finished PDF) a PDF/X-1a:2001 file for newsprint, or says why it cannot.
 pub fn make_pdfx(bytes: Vec<u8>, meta: &PdfxMeta) -> Result<Vec<u8>> {
     let mut doc = Document::load_mem(&bytes).map_err(|e| Error::failed(format!("PDF/X: cannot read the PDF: {e}")))?;
-    make_print_ready(&mut doc, meta)?;
+    make_print_ready(&mut doc, meta, ContentStreams::Foreign)?;
     crate::pdf::serialize::save(doc)
 }
 
 /// The pass itself, on a document in memory (`papertool pdf` hands it the renderer's, never
 /// written and read back). Streams the pass writes are left plain for
 /// [`crate::pdf::serialize::save`] to compress, and the XMP packet quotes the placeholder ID
-/// that `save` replaces with the digest of the file.
-pub fn make_print_ready(doc: &mut Document, meta: &PdfxMeta) -> Result<()> {
+/// that `save` replaces with the digest of the file. `content` says whether the page content
+/// needs rewriting for the press.
+pub fn make_print_ready(doc: &mut Document, meta: &PdfxMeta, content: ContentStreams) -> Result<()> {
     if doc.is_encrypted() {
         return Err(Error::failed("PDF/X: the PDF is encrypted, which PDF/X forbids"));
     }
@@ -194,7 +211,9 @@ pub fn make_print_ready(doc: &mut Document, meta: &PdfxMeta) -> Result<()> {
     colour::convert_images(doc)?;
     colour::strip_overprint_from_states(doc);
     add_overprint_states(doc);
-    colour::rewrite_content_streams(doc)?;
+    if content == ContentStreams::Foreign {
+        colour::rewrite_content_streams(doc)?;
+    }
 
     set_info(doc, meta);
     set_output_intent(doc)?;
@@ -290,7 +309,7 @@ fn unwrap_opentype_fonts(doc: &mut Document) {
 }
 
 /// One table of an sfnt (OpenType) file, by its tag.
-fn sfnt_table<'a>(sfnt: &'a [u8], tag: &[u8; 4]) -> Option<&'a [u8]> {
+pub(crate) fn sfnt_table<'a>(sfnt: &'a [u8], tag: &[u8; 4]) -> Option<&'a [u8]> {
     const TABLE_RECORDS_AT: usize = 12;
     const TABLE_RECORD_LEN: usize = 16;
     let count = usize::from(u16::from_be_bytes(sfnt.get(4..6)?.try_into().ok()?));
@@ -552,23 +571,29 @@ fn resources_mut<'a>(doc: &'a mut Document, at: &ResourcesAt) -> Option<&'a mut 
     }
 }
 
-/// Adds the four overprint states the content rewrite selects between to every resource
-/// dictionary (into its ExtGState dictionary, which printpdf shares between pages).
-fn add_overprint_states(doc: &mut Document) {
-    let states: Vec<(Vec<u8>, Object)> = OVERPRINT_STATES
+/// The four overprint states content selects between, as resource name and ExtGState
+/// dictionary: what the rewrite selects and what [`crate::pdf::content`] writes.
+pub(crate) fn overprint_states() -> Vec<(&'static str, Object)> {
+    OVERPRINT_STATES
         .iter()
-        .map(|(name, stroke, fill)| {
+        .map(|&(name, stroke, fill)| {
             let state = Dictionary::from_iter([
                 ("Type", Object::from("ExtGState")),
-                ("OP", Object::Boolean(*stroke)),
-                ("op", Object::Boolean(*fill)),
+                ("OP", Object::Boolean(stroke)),
+                ("op", Object::Boolean(fill)),
                 // OPM 1: a CMYK component of 0 leaves what is under it alone, so black text
                 // over a photo keeps the photo's colour under the K.
                 ("OPM", Object::Integer(1)),
             ]);
-            (name.as_bytes().to_vec(), Object::Dictionary(state))
+            (name, Object::Dictionary(state))
         })
-        .collect();
+        .collect()
+}
+
+/// Adds the four overprint states the content selects between to every resource
+/// dictionary (into its ExtGState dictionary, which printpdf shares between pages).
+fn add_overprint_states(doc: &mut Document) {
+    let states: Vec<(Vec<u8>, Object)> = overprint_states().into_iter().map(|(name, state)| (name.as_bytes().to_vec(), state)).collect();
     let mut shared_done = BTreeSet::new();
     for at in resource_dictionaries(doc) {
         let Some(resources) = resources_mut(doc, &at) else { continue };

@@ -567,3 +567,48 @@ fn opi_and_external_files_are_caught() {
     });
     assert!(has(&file, "structure", "file specification"), "{file:#?}");
 }
+
+/// A page's operations as text, whitespace normalized, each run of the same graphics state
+/// selected again and again kept once.
+fn operations(doc: &Document, page: ObjectId) -> Vec<String> {
+    let content = doc.get_page_content(page);
+    let mut scanner = super::content::Scanner::new(&content);
+    let mut ops: Vec<String> = Vec::new();
+    while let Some(op) = scanner.next_operation().unwrap() {
+        let text = String::from_utf8_lossy(&content[op.start..op.end]).split_whitespace().collect::<Vec<_>>().join(" ");
+        if !(op.operator == b"gs" && ops.last() == Some(&text)) {
+            ops.push(text);
+        }
+    }
+    ops
+}
+
+#[test]
+fn the_renderers_content_is_what_the_rewrite_would_make_of_it() {
+    use crate::pdf::frame::{Color as Ink, Frame, Item};
+    use crate::pdf::text::{set, shape::tests::fonts, Style};
+    let mut frame = Frame::new(300.0, 400.0);
+    let body = set(fonts(), "江边的老码头清晨五点就热闹起来，挑夫和摊贩挤在石阶上。", &Style::body(9.0), 117.0, 1);
+    for (i, line) in body.lines.into_iter().enumerate() {
+        let color = if i == 1 { Ink::cmyk(0.0, 1.0, 1.0, 0.0) } else { Ink::BLACK };
+        frame.items.push(Item::Text { x: 20.0, y_baseline: 40.0 + 12.0 * i as f32, line, size: 9.0, color });
+    }
+    frame.items.push(Item::Rule { from: (20.0, 10.0), to: (137.0, 10.0), width: 0.5, color: Ink::BLACK });
+    frame.items.push(Item::Rect { x: 10.0, y: 100.0, w: 50.0, h: 20.0, stroke: Some((0.6, Ink::BLACK)), fill: Some(Ink::cmyk(0.0, 0.0, 0.0, 0.08)) });
+    frame.items.push(Item::Rect { x: 70.0, y: 100.0, w: 50.0, h: 20.0, stroke: None, fill: Some(Ink::cmyk(1.0, 1.0, 1.0, 1.0)) });
+    let doc = crate::pdf::render::render(fonts(), &[frame], &crate::pdf::render::DocMeta::default()).unwrap();
+    let mut kept_doc = doc.clone();
+    make_print_ready(&mut kept_doc, &meta(), ContentStreams::PressReady).unwrap();
+    let mut rewritten = doc;
+    make_print_ready(&mut rewritten, &meta(), ContentStreams::Foreign).unwrap();
+    let page = |d: &Document| *d.get_pages().values().next().unwrap();
+    let kept = operations(&kept_doc, page(&kept_doc));
+    let rewritten = operations(&rewritten, page(&rewritten));
+    // The rewrite puts its own start (CMYK black, overprinting) before the renderer's, the same.
+    assert_eq!(rewritten[..3], kept[..3]);
+    assert_eq!(rewritten[3..], kept[..], "the rewrite would change the renderer's content");
+    assert!(kept.iter().any(|op| op.ends_with("PapertoolOverprintStroke gs")), "the red knocks out");
+    let found = check(&crate::pdf::serialize::save(kept_doc).unwrap());
+    let colour_rules = ["colour", "overprint (newsprint)", "ink (newsprint)"];
+    assert!(!found.iter().any(|v| colour_rules.contains(&v.rule)), "{found:?}");
+}
