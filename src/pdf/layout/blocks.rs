@@ -11,6 +11,7 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 use super::template::{Alignment, Cmyk, Geometry, Role, Template};
 use super::{Destination, LineId, Mark, Measure, SetLine};
@@ -231,7 +232,8 @@ pub struct Story<L> {
     line: u32,
     pub units: Vec<Unit<L>>,
     pub figures: Vec<Figure>,
-    heads: RefCell<HashMap<(HeadKind, u32), HeadGroup<L>>>,
+    /// Shared, not copied: the page search asks for a group's height at every step.
+    heads: RefCell<HashMap<(HeadKind, u32), Rc<HeadGroup<L>>>>,
     set_figures: RefCell<HashMap<(usize, u32), SetFigure<L>>>,
     /// Natural and most-open shapes by part and width: the page search asks for them often.
     shapes: RefCell<HashMap<(Part, u32, bool), Plan>>,
@@ -381,11 +383,11 @@ impl<L: Clone> Story<L> {
     }
 
     /// The headline group at a width in columns, set on first use.
-    pub fn head<M: Measure<Line = L>>(&self, s: &Setter<M>, kind: HeadKind, columns: u32) -> HeadGroup<L> {
+    pub fn head<M: Measure<Line = L>>(&self, s: &Setter<M>, kind: HeadKind, columns: u32) -> Rc<HeadGroup<L>> {
         if let Some(h) = self.heads.borrow().get(&(kind, columns)) {
             return h.clone();
         }
-        let h = self.set_head(s, kind, columns);
+        let h = Rc::new(self.set_head(s, kind, columns));
         self.heads.borrow_mut().insert((kind, columns), h.clone());
         h
     }
