@@ -163,6 +163,12 @@ pub fn set(fonts: &FontSet, text: &str, style: &Style, width: f32, source_line: 
     paragraph::set(fonts, None, text, style, width, source_line)
 }
 
+/// How many lines [`set`] would make of `text`, with its warnings; cheaper, as nothing is
+/// spaced or positioned.
+pub fn count(fonts: &FontSet, text: &str, style: &Style, width: f32, source_line: u32) -> (usize, Vec<Warning>) {
+    paragraph::count(fonts, text, style, width, source_line)
+}
+
 /// Sets `text` as [`set`] does, with `lead` run in at the start of its first paragraph in `face`
 /// (a bold byline before the body's first words, on the same line).
 pub fn set_run_in(fonts: &FontSet, lead: &str, face: Face, text: &str, style: &Style, width: f32, source_line: u32) -> SetText {

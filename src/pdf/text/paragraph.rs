@@ -3,12 +3,13 @@
 //! `breaking` and `justify` on each paragraph and `lines` on each line.
 
 use crate::fonts::Face;
+use crate::model::Warning;
 use crate::pdf::fonts::FontSet;
 
 use super::breaking::{break_lines, pull_down_widow};
 use super::justify::{fit, LineContext};
 use super::lines::{build, EM_BOX_ASCENT};
-use super::shape::shape;
+use super::shape::{shape, Unit};
 use super::{Align, Line, SetText, Style};
 
 /// Sets `text` (paragraphs separated by `\n`) into lines of `width` points. `lead` is a run set
@@ -18,41 +19,22 @@ pub fn set(fonts: &FontSet, lead: Option<(&str, Face)>, text: &str, style: &Styl
     let mut lines = Vec::new();
     let mut warnings = Vec::new();
     for (n, paragraph) in text.split('\n').enumerate() {
-        let mut units = Vec::new();
-        if let (0, Some((lead, face))) = (n, lead) {
-            let shaped = shape(fonts, lead, &Style { face, ..style.clone() }, source_line);
-            warnings.extend(shaped.warnings);
-            units = shaped.units;
-        }
-        let shaped = shape(fonts, paragraph, style, source_line);
-        warnings.extend(shaped.warnings);
-        units.extend(shaped.units);
-        if units.is_empty() {
+        let lead = if n == 0 { lead } else { None };
+        let Some((units, ranges)) = break_paragraph(fonts, lead, paragraph, style, width, source_line, &mut warnings) else {
             // An empty paragraph still takes its line: the source had a blank line there.
             lines.push(empty_line(style));
             continue;
-        }
-        let indent = |k: usize| if k == 0 { style.first_indent_em } else { style.hanging_indent_em } * style.size;
-        let room = |k: usize| width - indent(k);
-        let context = |k: usize| LineContext {
-            mode: style.punctuation,
-            em: style.size,
-            letter_spacing: style.letter_spacing_em * style.size,
-            paragraph_start: k == 0,
         };
-        // Display lines (anything not justified) break between their phrases where they can.
-        let at_spaces = style.align != Align::Justify;
-        let mut ranges = break_lines(&units, room, context, at_spaces);
-        pull_down_widow(&units, &mut ranges, room, context);
         let last = ranges.len() - 1;
         for (k, &(start, end)) in ranges.iter().enumerate() {
             let slice = &units[start..end];
             let justify = style.align == Align::Justify && k != last;
-            let spacing = fit(slice, &context(k), room(k), justify);
+            let room = width - indent(style, k);
+            let spacing = fit(slice, &context(style, k), room, justify);
             let offset = match style.align {
-                Align::Justify | Align::Left => indent(k),
+                Align::Justify | Align::Left => indent(style, k),
                 Align::Right => width - spacing.width,
-                Align::Center => indent(k) + (room(k) - spacing.width) / 2.0,
+                Align::Center => indent(style, k) + (room - spacing.width) / 2.0,
             };
             lines.push(build(slice, &spacing, offset, style.size));
         }
@@ -64,6 +46,62 @@ pub fn set(fonts: &FontSet, lead: Option<(&str, Face)>, text: &str, style: &Styl
     }
     let height = lines.len() as f32 * style.leading;
     SetText { lines, height, warnings }
+}
+
+/// How many lines [`set`] makes of `text`, and its warnings: the same breaks, nothing spaced or
+/// positioned. What a search for a headline's measure asks at each step.
+pub fn count(fonts: &FontSet, text: &str, style: &Style, width: f32, source_line: u32) -> (usize, Vec<Warning>) {
+    let mut warnings = Vec::new();
+    let lines = text
+        .split('\n')
+        .map(|paragraph| break_paragraph(fonts, None, paragraph, style, width, source_line, &mut warnings).map_or(1, |(_, ranges)| ranges.len()))
+        .sum();
+    (lines, warnings)
+}
+
+/// One paragraph shaped and broken into lines: its units and each line's range of them; `None`
+/// when it is empty.
+fn break_paragraph(
+    fonts: &FontSet,
+    lead: Option<(&str, Face)>,
+    paragraph: &str,
+    style: &Style,
+    width: f32,
+    source_line: u32,
+    warnings: &mut Vec<Warning>,
+) -> Option<(Vec<Unit>, Vec<(usize, usize)>)> {
+    let mut units = Vec::new();
+    if let Some((lead, face)) = lead {
+        let shaped = shape(fonts, lead, &Style { face, ..style.clone() }, source_line);
+        warnings.extend(shaped.warnings);
+        units = shaped.units;
+    }
+    let shaped = shape(fonts, paragraph, style, source_line);
+    warnings.extend(shaped.warnings);
+    units.extend(shaped.units);
+    if units.is_empty() {
+        return None;
+    }
+    let room = |k: usize| width - indent(style, k);
+    // Display lines (anything not justified) break between their phrases where they can.
+    let at_spaces = style.align != Align::Justify;
+    let mut ranges = break_lines(&units, room, |k| context(style, k), at_spaces);
+    pull_down_widow(&units, &mut ranges, room, |k| context(style, k));
+    Some((units, ranges))
+}
+
+/// Indent of line `k` of a paragraph, in points.
+fn indent(style: &Style, k: usize) -> f32 {
+    (if k == 0 { style.first_indent_em } else { style.hanging_indent_em }) * style.size
+}
+
+fn context(style: &Style, k: usize) -> LineContext {
+    LineContext {
+        mode: style.punctuation,
+        em: style.size,
+        letter_spacing: style.letter_spacing_em * style.size,
+        paragraph_start: k == 0,
+    }
 }
 
 fn empty_line(style: &Style) -> Line {
