@@ -232,9 +232,10 @@ pub struct Story<L> {
     line: u32,
     pub units: Vec<Unit<L>>,
     pub figures: Vec<Figure>,
-    /// Shared, not copied: the page search asks for a group's height at every step.
+    /// Headline groups and set captions, shared, not copied: the page search asks their heights
+    /// at every step.
     heads: RefCell<HashMap<(HeadKind, u32), Rc<HeadGroup<L>>>>,
-    set_figures: RefCell<HashMap<(usize, u32), SetFigure<L>>>,
+    set_figures: RefCell<HashMap<(usize, u32), Rc<SetFigure<L>>>>,
     /// Natural and most-open shapes by part and width: the page search asks for them often.
     shapes: RefCell<HashMap<(Part, u32, bool), Plan>>,
 }
@@ -487,7 +488,7 @@ impl<L: Clone> Story<L> {
     }
 
     /// A figure's caption and credit at a span of columns, set on first use.
-    fn set_figure<M: Measure<Line = L>>(&self, s: &Setter<M>, index: usize, span: u32) -> SetFigure<L> {
+    fn set_figure<M: Measure<Line = L>>(&self, s: &Setter<M>, index: usize, span: u32) -> Rc<SetFigure<L>> {
         if let Some(f) = self.set_figures.borrow().get(&(index, span)) {
             return f.clone();
         }
@@ -497,7 +498,7 @@ impl<L: Clone> Story<L> {
         let alt = fig.alt.as_ref().map(|(c, l, _)| s.set(c, &t.caption, width, *l)).unwrap_or_default();
         let caption = fig.caption.as_ref().map(|(c, l)| s.set(c, &t.caption, width, *l)).unwrap_or_default();
         let credit = fig.credit.as_ref().map(|(c, l)| s.set(c, &t.credit, width, *l)).unwrap_or_default();
-        let f = SetFigure { alt, caption, credit };
+        let f = Rc::new(SetFigure { alt, caption, credit });
         self.set_figures.borrow_mut().insert((index, span), f.clone());
         f
     }
