@@ -20,23 +20,22 @@ pub fn set(fonts: &FontSet, lead: Option<(&str, Face)>, text: &str, style: &Styl
     let mut warnings = Vec::new();
     for (n, paragraph) in text.split('\n').enumerate() {
         let lead = if n == 0 { lead } else { None };
-        let Some((units, ranges)) = break_paragraph(fonts, lead, paragraph, style, width, source_line, &mut warnings) else {
+        let Some((mut units, ranges)) = break_paragraph(fonts, lead, paragraph, style, width, source_line, &mut warnings) else {
             // An empty paragraph still takes its line: the source had a blank line there.
             lines.push(empty_line(style));
             continue;
         };
         let last = ranges.len() - 1;
         for (k, &(start, end)) in ranges.iter().enumerate() {
-            let slice = &units[start..end];
             let justify = style.align == Align::Justify && k != last;
             let room = width - indent(style, k);
-            let spacing = fit(slice, &context(style, k), room, justify);
+            let spacing = fit(&units[start..end], &context(style, k), room, justify);
             let offset = match style.align {
                 Align::Justify | Align::Left => indent(style, k),
                 Align::Right => width - spacing.width,
                 Align::Center => indent(style, k) + (room - spacing.width) / 2.0,
             };
-            lines.push(build(slice, &spacing, offset, style.size));
+            lines.push(build(&mut units[start..end], &spacing, offset, style.size));
         }
     }
     // Each line owns one band of the leading, its em box centred in the band.
@@ -105,7 +104,7 @@ fn context(style: &Style, k: usize) -> LineContext {
 }
 
 fn empty_line(style: &Style) -> Line {
-    let mut line = build(&[], &super::justify::Spacing { trim_left: vec![], trim_right: vec![], gap_after: vec![], width: 0.0 }, 0.0, style.size);
+    let mut line = build(&mut [], &super::justify::Spacing { trim_left: vec![], trim_right: vec![], gap_after: vec![], width: 0.0 }, 0.0, style.size);
     line.width = 0.0;
     line
 }
