@@ -180,7 +180,8 @@ fn sits(units: &[Unit], (first, last): (usize, usize), ctx: &LineContext, i: usi
 
     let (gap, gap_after) = if inside && i + 1 < last {
         let (a, b) = (u, &units[i + 1]);
-        let cjk_latin = (is_han_like(a) && takes_glue(b)) || (takes_glue(a) && is_han_like(b));
+        // The Latin side first: it is the rare one, and the Han test looks the character up.
+        let cjk_latin = (takes_glue(b) && is_han_like(a)) || (takes_glue(a) && is_han_like(b));
         let gap = if cjk_latin {
             GapKind::Glue
         } else if (a.class == Class::Dash && b.class == Class::Dash)
