@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::error::{Error, Result};
-use crate::fonts::FontDir;
+use crate::fonts::{Face, FontDir};
 use crate::model::{Block, Issue, Warning};
 use crate::pdf::fonts::FontSet;
 use crate::pdf::frame::{Color, Frame, Item, LinkTarget, Picture};
@@ -25,7 +25,7 @@ use crate::pdf::outline::{self, Chapter};
 use crate::pdf::pdfx::{self, PdfxMeta};
 use crate::pdf::render::{render, DocMeta};
 use crate::pdf::serialize;
-use crate::pdf::text::{self, Align, Line, PunctMode, Style};
+use crate::pdf::text::{self, Align, Line, PunctMode, ShapedRun, Style};
 
 /// How to make the edition.
 #[derive(Debug, Clone)]
@@ -53,6 +53,9 @@ impl Options {
 struct Engine<'a> {
     fonts: &'a FontSet,
     warnings: RefCell<Vec<Warning>>,
+    /// Runs whose lines the layout counts, shaped once by text, type and source line: it tries
+    /// each headline at many measures.
+    shaped: RefCell<HashMap<(String, Face, u32, u32), ShapedRun>>,
 }
 
 /// The print edition has no bleed: a newspaper page is printed to its margins, not its edges.
@@ -86,9 +89,13 @@ impl Measure for Engine<'_> {
     }
 
     fn count(&self, text: &str, role: &Role, width: f32, source_line: u32) -> usize {
-        let (lines, warnings) = text::count(self.fonts, text, &style(role), width, source_line);
-        self.warnings.borrow_mut().extend(warnings);
-        lines
+        let style = style(role);
+        let key = (text.to_owned(), style.face, style.size.to_bits(), source_line);
+        let mut shaped = self.shaped.borrow_mut();
+        let run = shaped.entry(key).or_insert_with(|| text::shape_run(self.fonts, text, &style, source_line));
+        // Its warnings again, as setting it would give them.
+        self.warnings.borrow_mut().extend(run.warnings.iter().cloned());
+        text::count(run, &style, width)
     }
 
     fn set_run_in(&self, lead: &str, lead_role: &Role, text: &str, role: &Role, width: f32, source_line: u32) -> Vec<SetLine<Line>> {
@@ -110,7 +117,7 @@ pub fn write(issue: &Issue, opts: &Options) -> Result<(Vec<u8>, Vec<Warning>)> {
     // Refused before any work: the print file needs the issue's date.
     let print = if opts.print { Some(PdfxMeta::for_issue(issue, NEWSPAPER_BLEED_PT)?) } else { None };
     let fonts = FontSet::shared(&FontDir::locate(opts.font_dir.as_deref())?)?;
-    let engine = Engine { fonts: &fonts, warnings: RefCell::new(Vec::new()) };
+    let engine = Engine { fonts: &fonts, warnings: RefCell::new(Vec::new()), shaped: RefCell::new(HashMap::new()) };
     let setter = Setter::new(&engine, &opts.template);
     let page_count = opts.pages.unwrap_or(issue.masthead.page_count).max(1);
     let mut warnings = Vec::new();

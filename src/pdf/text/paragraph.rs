@@ -47,15 +47,31 @@ pub fn set(fonts: &FontSet, lead: Option<(&str, Face)>, text: &str, style: &Styl
     SetText { lines, height, warnings }
 }
 
-/// How many lines [`set`] makes of `text`, and its warnings: the same breaks, nothing spaced or
-/// positioned. What a search for a headline's measure asks at each step.
-pub fn count(fonts: &FontSet, text: &str, style: &Style, width: f32, source_line: u32) -> (usize, Vec<Warning>) {
+/// A run shaped once, to be broken at any measure: its paragraphs' units, and what shaping
+/// warned of.
+pub struct ShapedRun {
+    paragraphs: Vec<Vec<Unit>>,
+    pub warnings: Vec<Warning>,
+}
+
+/// Shapes `text` (paragraphs separated by `\n`) in `style`, for [`count`].
+pub fn shape_run(fonts: &FontSet, text: &str, style: &Style, source_line: u32) -> ShapedRun {
     let mut warnings = Vec::new();
-    let lines = text
+    let paragraphs = text
         .split('\n')
-        .map(|paragraph| break_paragraph(fonts, None, paragraph, style, width, source_line, &mut warnings).map_or(1, |(_, ranges)| ranges.len()))
-        .sum();
-    (lines, warnings)
+        .map(|paragraph| {
+            let shaped = shape(fonts, paragraph, style, source_line);
+            warnings.extend(shaped.warnings);
+            shaped.units
+        })
+        .collect();
+    ShapedRun { paragraphs, warnings }
+}
+
+/// How many lines [`set`] makes of `run` at `width`: the same breaks, nothing spaced or
+/// positioned. What a search for a headline's measure asks at each step.
+pub fn count(run: &ShapedRun, style: &Style, width: f32) -> usize {
+    run.paragraphs.iter().map(|units| if units.is_empty() { 1 } else { break_units(units, style, width).len() }).sum()
 }
 
 /// One paragraph shaped and broken into lines: its units and each line's range of them; `None`
@@ -81,12 +97,18 @@ fn break_paragraph(
     if units.is_empty() {
         return None;
     }
+    let ranges = break_units(&units, style, width);
+    Some((units, ranges))
+}
+
+/// Where the lines of a paragraph's `units` (not empty) end at `width`.
+fn break_units(units: &[Unit], style: &Style, width: f32) -> Vec<(usize, usize)> {
     let room = |k: usize| width - indent(style, k);
     // Display lines (anything not justified) break between their phrases where they can.
     let at_spaces = style.align != Align::Justify;
-    let mut ranges = break_lines(&units, room, |k| context(style, k), at_spaces);
-    pull_down_widow(&units, &mut ranges, room, |k| context(style, k));
-    Some((units, ranges))
+    let mut ranges = break_lines(units, room, |k| context(style, k), at_spaces);
+    pull_down_widow(units, &mut ranges, room, |k| context(style, k));
+    ranges
 }
 
 /// Indent of line `k` of a paragraph, in points.
