@@ -8,7 +8,10 @@
 //! where the room ends and its rest carried to the next page; a part with no room at all waits.
 //!
 //! A beam search tries a few widths per part (the lead 4–8 columns, others 2–5, briefs 1–2) and
-//! keeps the make-up with the least space it cannot fill and the fewest jumps.
+//! keeps the make-up with the least space it cannot fill and the fewest jumps. It judges each
+//! partial make-up by completing it greedily, so it asks the same few parts' shapes thousands of
+//! times: those are worked out once per page (`Shapes`); and once no make-up can take another
+//! part, the rest go on to the next page untried.
 
 use std::cell::RefCell;
 use std::collections::HashMap;

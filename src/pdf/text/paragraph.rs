@@ -1,6 +1,7 @@
 //! A whole run of text: hard line breaks, indents, alignment, the last-line rule and line
 //! heights. Last step of the text engine and the one [`super::set`] calls: it runs `shape`,
-//! `breaking` and `justify` on each paragraph and `lines` on each line.
+//! `breaking` and `justify` on each paragraph and `lines` on each line. [`count`] only breaks a
+//! run shaped once ([`shape_run`]): the layout tries a headline at many measures.
 
 use crate::fonts::Face;
 use crate::model::Warning;
