@@ -2,6 +2,14 @@
 
 mod cli;
 
+/// mimalloc rather than the system's allocator: the text engine, layout and PDF writer make and
+/// drop millions of small vectors, and glibc's malloc and free were a fifth of the instructions
+/// of `papertool pdf`. Callgrind: pdf seed 214 M -> 180 M, four-page jialing 886 M -> 742 M,
+/// epub seed 135 M -> 131 M; page faults on jialing 8,200 -> 600. Peak memory grows (jialing
+/// PDF 54 -> 90 MB, under the 150 MB target; the hostile 60 MiB text 852 -> 889 MiB).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     std::process::exit(cli::run());
 }

@@ -8,8 +8,9 @@
 
 use std::sync::LazyLock;
 
-use regex::Regex;
+use regex_lite::Regex;
 
+use super::pattern;
 use super::pages::{iso_date, page_number, weekday_of, SourceLine};
 use super::roles::{has_clause_punctuation, is_heading_like, lead_byline};
 use crate::model::{Masthead, Warning, DEFAULT_PAGE_COUNT};
@@ -27,40 +28,35 @@ const MAX_FIELD_LINE_BYTES: usize = 100 * 3;
 /// A publisher line names one or two bodies; longer is a sentence.
 const MAX_PUBLISHER_CHARS: usize = 60;
 
-// Digits in these patterns are `[0-9]`, not `\d`: decoding has made full-width digits ASCII, the
-// only digits the front end reads as numbers, and Unicode's `\d` (every script's digits) made
-// up a fifth of the process's regex compile time.
 static DATE_FULL: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^([0-9]{4})\s*年\s*([0-9]{1,2})\s*月\s*([0-9]{1,2})\s*日").unwrap());
-static DATE_YM: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^([0-9]{4})\s*年\s*([0-9]{1,2})\s*月").unwrap());
-static DAY_ALONE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^([0-9]{1,2})\s*日?$").unwrap());
-static WEEKDAY: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^星期[一二三四五六日天]").unwrap());
+    LazyLock::new(|| pattern::compile(r"^([0-9]{4})\s*年\s*([0-9]{1,2})\s*月\s*([0-9]{1,2})\s*日"));
+static DATE_YM: LazyLock<Regex> = LazyLock::new(|| pattern::compile(r"^([0-9]{4})\s*年\s*([0-9]{1,2})\s*月"));
+static DAY_ALONE: LazyLock<Regex> = LazyLock::new(|| pattern::compile(r"^([0-9]{1,2})\s*日?$"));
+static WEEKDAY: LazyLock<Regex> = LazyLock::new(|| pattern::compile(r"^星期[一二三四五六日天]"));
 static LUNAR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(concat!(
+    pattern::compile(concat!(
         r"^(?:农历\s*(?:[甲乙丙丁戊己庚辛壬癸][子丑寅卯辰巳午未申酉戌亥]年\s*)?|[甲乙丙丁戊己庚辛壬癸][子丑寅卯辰巳午未申酉戌亥]年\s*)",
         r"闰?[正一二三四五六七八九十冬腊]{1,2}月\s*(?:初[一二三四五六七八九十]|二十[一二三四五六七八九]?|廿[一二三四五六七八九]|三十|十[一二三四五六七八九]?)"
     ))
-    .unwrap()
 });
 static PERMIT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(concat!(
+    pattern::compile(concat!(
         r"^(?:\p{Han}{1,3}内字第\s*[0-9]+\s*号",
         r"|(?:国内统一连续出版物号\s*[:：]?\s*)?CN\s*[0-9]{2}\s*[-－]\s*[0-9]{4}(?:\s*/\s*[A-Z]+)?",
         r"|(?:内部资料\s*)?准印证号?\s*[:：]?\s*[\p{Han}A-Za-z0-9()（）\-－]+)"
     ))
-    .unwrap()
 });
 static FREQUENCY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:(?:每周[一二三四五六日天、和及至]+|每日|每天|逢周[一二三四五六日天、]+)出版|周[一二三四五六日]刊)").unwrap()
+    pattern::compile(r"^(?:(?:每周[一二三四五六日天、和及至]+|每日|每天|逢周[一二三四五六日天、]+)出版|周[一二三四五六日]刊)")
 });
-static ISSUE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^第\s*([0-9]+)\s*期").unwrap());
-static TOTAL: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[(（]?\s*总第\s*([0-9]+)\s*期\s*[)）]?").unwrap());
+static ISSUE: LazyLock<Regex> = LazyLock::new(|| pattern::compile(r"^第\s*([0-9]+)\s*期"));
+static TOTAL: LazyLock<Regex> = LazyLock::new(|| pattern::compile(r"^[(（]?\s*总第\s*([0-9]+)\s*期\s*[)）]?"));
 static PAGES: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:今日|本期)\s*([0-9]{1,2}|[一二三四五六七八九十]{1,3})\s*版").unwrap()
+    pattern::compile(r"^(?:今日|本期)\s*([0-9]{1,2}|[一二三四五六七八九十]{1,3})\s*版")
 });
-static SEPARATOR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[\s·|｜/]+").unwrap());
+static SEPARATOR: LazyLock<Regex> = LazyLock::new(|| pattern::compile(r"^[\s·|｜/]+"));
 static CONTACT: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^[\p{Han}A-Za-z]{2,12}\s*[:：]\s*[0-9A-Za-z@._\-－()（）/+]+").unwrap());
+    LazyLock::new(|| pattern::compile(r"^[\p{Han}A-Za-z]{2,12}\s*[:：]\s*[0-9A-Za-z@._\-－()（）/+]+"));
 /// A contact line names at least one of these.
 const CONTACT_WORDS: [&str; 12] = ["热线", "电话", "监督", "邮箱", "传真", "投诉", "广告", "发行", "邮编", "网址", "地址", "微信"];
 

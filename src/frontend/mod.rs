@@ -14,6 +14,7 @@ pub mod articles;
 pub mod decode;
 pub mod masthead;
 pub mod pages;
+pub mod pattern;
 pub mod repairs;
 pub mod roles;
 

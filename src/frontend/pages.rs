@@ -9,8 +9,9 @@
 
 use std::sync::LazyLock;
 
-use regex::Regex;
+use regex_lite::Regex;
 
+use super::pattern;
 use crate::model::Warning;
 
 /// One source line (or the part of it after a form feed), with its 1-based line number.
@@ -56,33 +57,30 @@ pub struct Paged<'a> {
 
 /// A page label alone on a line: `第2版`, `第 二 版`, `## 第2版 | 综合`, `第2版·综合`.
 static PAGE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:#{1,6}\s*)?第\s*([0-9]{1,3}|[一二三四五六七八九十]{1,3})\s*版(?:\s*[|｜·・:：—\-]?\s*([\p{Han}A-Za-z0-9·]{1,12}))?\s*$").unwrap()
+    pattern::compile(r"^(?:#{1,6}\s*)?第\s*([0-9]{1,3}|[一二三四五六七八九十]{1,3})\s*版(?:\s*[|｜·・:：—\-]?\s*([\p{Han}A-Za-z0-9·]{1,12}))?\s*$")
 });
 
 /// An HTML comment naming a page: `<!-- page 2 -->`, `<!-- page: 2 综合 -->`, `<!-- 第2版 -->`.
 static PAGE_COMMENT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^<!--\s*(?:page\s*[:：]?\s*([0-9]{1,3})|第\s*([0-9]{1,3}|[一二三四五六七八九十]{1,3})\s*版)\s*(?:[|｜·:：\-]?\s*([\p{Han}A-Za-z0-9·]{1,12}))?\s*-->$").unwrap()
+    pattern::compile(r"(?i)^<!--\s*(?:page\s*[:：]?\s*([0-9]{1,3})|第\s*([0-9]{1,3}|[一二三四五六七八九十]{1,3})\s*版)\s*(?:[|｜·:：\-]?\s*([\p{Han}A-Za-z0-9·]{1,12}))?\s*-->$")
 });
 
 /// Any other HTML comment: markup, not content.
-static OTHER_COMMENT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^<!--.*-->$").unwrap());
+static OTHER_COMMENT: LazyLock<Regex> = LazyLock::new(|| pattern::compile(r"^<!--.*-->$"));
 
-// Digits in these patterns are `[0-9]`, not `\d`: decoding has made full-width digits ASCII, the
-// only digits the front end reads as numbers, and Unicode's `\d` (every script's digits) made
-// up a fifth of the process's regex compile time.
 /// The parts of a running head: a date and `第N版` on one short line.
 static HEAD_DATE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"([0-9]{4})\s*年\s*([0-9]{1,2})\s*月\s*([0-9]{1,2})\s*日").unwrap());
+    LazyLock::new(|| pattern::compile(r"([0-9]{4})\s*年\s*([0-9]{1,2})\s*月\s*([0-9]{1,2})\s*日"));
 static HEAD_PAGE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"第\s*([0-9]{1,3}|[一二三四五六七八九十]{1,3})\s*版").unwrap()
+    pattern::compile(r"第\s*([0-9]{1,3}|[一二三四五六七八九十]{1,3})\s*版")
 });
-static HEAD_WEEKDAY: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"星期[一二三四五六日天]").unwrap());
+static HEAD_WEEKDAY: LazyLock<Regex> = LazyLock::new(|| pattern::compile(r"星期[一二三四五六日天]"));
 static HEAD_EDITOR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:责任编辑|责编|本版编辑|编辑)\s*[:：]?\s*([\p{Han}·]{2,6}(?:\s*[、,，/]\s*[\p{Han}·]{2,6})*)").unwrap()
+    pattern::compile(r"(?:责任编辑|责编|本版编辑|编辑)\s*[:：]?\s*([\p{Han}·]{2,6}(?:\s*[、,，/]\s*[\p{Han}·]{2,6})*)")
 });
 /// Other staff credits a running head may carry after the editor; not part of the section name.
 static HEAD_STAFF: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:责任编辑|责编|本版编辑|编辑|美术编辑|美编|校对|版式|设计|组版)\s*[:：]").unwrap()
+    pattern::compile(r"(?:责任编辑|责编|本版编辑|编辑|美术编辑|美编|校对|版式|设计|组版)\s*[:：]")
 });
 
 /// A running head is a short line; anything longer is a sentence that mentions a page.

@@ -13,13 +13,14 @@
 
 use std::sync::LazyLock;
 
-use regex::Regex;
+use regex_lite::Regex;
 
+use super::pattern;
 use super::roles::{ends_closed, is_han, join_lines};
 use crate::model::{Article, Block, Issue, Warning};
 
 static URL_OR_EMAIL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:https?://|www\.)[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+|[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}").unwrap()
+    pattern::compile(r"(?i)(?:https?://|www\.)[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+|[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
 });
 
 /// Chinese text for the purpose of punctuation: Han characters and full-width CJK punctuation.
@@ -133,7 +134,7 @@ pub fn punctuation(text: &str) -> String {
 
 /// `...` (three to six dots, or `。。。`) next to Chinese → `……`.
 fn ellipsis(s: &str) -> String {
-    static DOTS: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\.{3,6}|。{3,6}").unwrap());
+    static DOTS: LazyLock<Regex> = LazyLock::new(|| pattern::compile(r"\.{3,6}|。{3,6}"));
     if !s.contains("...") && !s.contains("。。。") {
         return s.to_string();
     }

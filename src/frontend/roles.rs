@@ -9,8 +9,9 @@
 
 use std::sync::LazyLock;
 
-use regex::Regex;
+use regex_lite::Regex;
 
+use super::pattern;
 use super::pages::{page_number, SourceLine};
 
 /// A plain line this long or longer is body text, never a headline or crosshead: Chinese
@@ -71,26 +72,26 @@ impl Unit {
     }
 }
 
-static HEADING: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(#{1,6})\s+(.*?)\s*#*\s*$").unwrap());
+static HEADING: LazyLock<Regex> = LazyLock::new(|| pattern::compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$"));
 static BANNER: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(?:#{1,6}\s+)?([^|｜]*[^\s|｜][^|｜]*)\s*[|｜]\s*([^|｜]*[^\s|｜][^|｜]*)$").unwrap());
+    LazyLock::new(|| pattern::compile(r"^(?:#{1,6}\s+)?([^|｜]*[^\s|｜][^|｜]*)\s*[|｜]\s*([^|｜]*[^\s|｜][^|｜]*)$"));
 static IMAGE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"^!\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+["'][^"']*["'])?\s*\)$"#).unwrap()
+    pattern::compile(r#"^!\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+["'][^"']*["'])?\s*\)$"#)
 });
 const PAGE_NUM: &str = r"([0-9]{1,3}|[一二三四五六七八九十]{1,3})";
 static JUMP_TAIL: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(&format!(r"\s*[(（]\s*(?:下转|转)\s*第?\s*{PAGE_NUM}\s*版\s*[)）]$")).unwrap());
+    LazyLock::new(|| pattern::compile(&format!(r"^[(（]\s*(?:下转|转)\s*第?\s*{PAGE_NUM}\s*版\s*[)）]$")));
 static CONTINUED: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(&format!(r"^[(（]\s*(?:上接|接)\s*第?\s*{PAGE_NUM}\s*版\s*[)）]\s*")).unwrap());
+    LazyLock::new(|| pattern::compile(&format!(r"^[(（]\s*(?:上接|接)\s*第?\s*{PAGE_NUM}\s*版\s*[)）]\s*")));
 static PROMO: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(?:扫码|扫描|扫一扫|长按|微信扫|打开.{0,12}扫)|二维码").unwrap());
+    LazyLock::new(|| pattern::compile(r"^(?:扫码|扫描|扫一扫|长按|微信扫|打开.{0,12}扫)|二维码"));
 /// Promos, credits and bylines are short lines; a line longer than this (in bytes, about 40
 /// Chinese characters) is never tested for them.
 const SHORT_LINE_BYTES: usize = 40 * 3;
 /// Promos are one short call to action.
 const MAX_PROMO_CHARS: usize = 40;
 static CREDIT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(concat!(
+    pattern::compile(concat!(
         r"^(?:[\p{Han}A-Za-z·]{1,15}供图",
         r"|图片由\S{1,20}提供",
         r"|(?:资料图片|资料图|视觉中国供图)",
@@ -99,20 +100,16 @@ static CREDIT: LazyLock<Regex> = LazyLock::new(|| {
         r"|(?:本报|新华社|中新社)?(?:首席|特约|见习|实习)?(?:记者|通讯员)\s*[\p{Han}·]{2,5}摄(?:影)?",
         r")$"
     ))
-    .unwrap()
 });
-static BULLET: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[■▪◆●]\s*(\S.*)$").unwrap());
+static BULLET: LazyLock<Regex> = LazyLock::new(|| pattern::compile(r"^[■▪◆●]\s*(\S.*)$"));
 /// `□ 陈某`, `□ 本报记者 陈某`, `文/陈某`, `文·图/陈某`.
 static AUTHOR_LINE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(?:□|◎|○)\s*(\S.{0,24})$|^文(?:[·/／]?图)?\s*[/／]\s*(\S.{0,24})$").unwrap());
+    LazyLock::new(|| pattern::compile(r"^(?:□|◎|○)\s*(\S.{0,24})$|^文(?:[·/／]?图)?\s*[/／]\s*(\S.{0,24})$"));
 /// Role words of a byline, longest first so that `首席记者` is not read as `记者`.
 const BYLINE_ROLES: [&str; 9] = ["本报首席记者", "本报记者", "首席记者", "特约记者", "见习记者", "实习记者", "记者", "通讯员", "实习生"];
-// Digits in these patterns are `[0-9]`, not `\d`: decoding has made full-width digits ASCII, the
-// only digits the front end reads as numbers, and Unicode's `\d` (every script's digits) made
-// up a fifth of the process's regex compile time.
 /// `新华社北京9月1日电`, `本报重庆10月14日讯`, optionally `(记者 某某)`.
 static AGENCY_DATELINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^((?:新华社|中新社|人民日报|本报)[\p{Han}]{0,10}?[0-9]{1,2}月[0-9]{1,2}日(?:电|讯)(?:\s*[(（]([^()（）]{1,40})[)）])?)\s*").unwrap()
+    pattern::compile(r"^((?:新华社|中新社|人民日报|本报)[\p{Han}]{0,10}?[0-9]{1,2}月[0-9]{1,2}日(?:电|讯)(?:\s*[(（]([^()（）]{1,40})[)）])?)\s*")
 });
 /// The openings of a dateline; only lines starting so are tried against the dateline patterns.
 const DATELINE_OPENINGS: [&str; 4] = ["本报", "新华社", "中新社", "人民日报"];
@@ -129,7 +126,7 @@ fn has_agency_date(t: &str) -> bool {
 
 /// `本报讯(首席记者 李某)`, `本报讯 (记者 甲 通讯员 乙)`, `本报讯`.
 static LOCAL_DATELINE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(本报讯(?:\s*[(（]([^()（）]{1,40})[)）])?)\s*").unwrap());
+    LazyLock::new(|| pattern::compile(r"^(本报讯(?:\s*[(（]([^()（）]{1,40})[)）])?)\s*"));
 
 /// A byline taken off the front of a paragraph.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -310,8 +307,11 @@ pub fn units(lines: &[SourceLine<'_>]) -> Vec<Unit> {
         let t = unmark_heading_mark(t.trim_end_matches('\\').trim_end());
         // A jump mark at the end of any line (`…全力突破。(下转2版)`, `■ …(下转2版)`): the line's
         // text, then the jump.
-        let (body, jump) = match t.ends_with([')', '）']).then(|| JUMP_TAIL.captures(t)).flatten() {
-            Some(c) => (t[..c.get(0).map_or(t.len(), |m| m.start())].trim_end().trim_end_matches('#').trim_end(), page_number(&c[1])),
+        // The mark holds no other bracket, so it opens at the line's last one: only that tail is
+        // matched, not a paragraph of thousands of characters.
+        let mark_at = t.ends_with([')', '）']).then(|| t.rfind(['(', '（'])).flatten();
+        let (body, jump) = match mark_at.and_then(|at| JUMP_TAIL.captures(&t[at..]).map(|c| (at, c))) {
+            Some((at, c)) => (t[..at].trim_end().trim_end_matches('#').trim_end(), page_number(&c[1])),
             None => (t, None),
         };
         if !body.is_empty() {

@@ -8,12 +8,13 @@
 //!
 //! A set is shared by every issue of a batch, so a face's id must not depend on which issues
 //! came first: the renderer names font resources after it and orders them by it. A system
-//! face's id is therefore its place in the machine's sorted list of faces, never the order in
+//! face's id is therefore its place in the machine's ordered list of faces, never the order in
 //! which issues happened to need faces: an issue's PDF is the same bytes alone or in a batch.
 //!
 //! Fallback order for a character: the style's face, then serif → sans → kai (the shipped
-//! faces in that order, skipping the style's), then system fonts (sorted by path so the choice
-//! is the same on every run). A character no face has is the caller's to mark and report.
+//! faces in that order, skipping the style's), then system fonts: upright, of the body's weight
+//! and Simplified Chinese first, then by path, so the choice is the same on every run. A
+//! character no face has is the caller's to mark and report.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -172,25 +173,54 @@ impl fmt::Debug for LoadedFace {
 
 /// System faces, looked at only when a character is in none of the shipped faces.
 struct SystemFonts {
-    /// (file, face index) of every system face, sorted so the fallback is reproducible.
+    /// (file, face index) of every system face, best first (see [`SystemFonts::scan`]), so the
+    /// fallback is reproducible.
     candidates: Vec<(PathBuf, u32)>,
 }
 
+/// The weight a fallback face should have: the body's, so a character from it does not stand
+/// out of the text around it as black or hairline.
+const FALLBACK_WEIGHT: i32 = 400;
+
 impl SystemFonts {
+    /// Every system face, ordered for fallback: upright before italic, weights nearest the
+    /// body's first, Simplified Chinese faces before other CJK ones of the same weight (a
+    /// collection such as Noto Sans CJK holds the JP, KR, SC and TC forms of one character), then
+    /// by path and index.
     fn scan() -> SystemFonts {
         let mut db = fontdb::Database::new();
         db.load_system_fonts();
-        let mut candidates: Vec<(PathBuf, u32)> = db
+        let mut ranked: Vec<(FallbackRank, PathBuf, u32)> = db
             .faces()
             .filter_map(|info| match &info.source {
-                fontdb::Source::File(path) => Some((path.clone(), info.index)),
+                fontdb::Source::File(path) => {
+                    let families = info.families.iter().map(|(name, _)| name.as_str());
+                    Some((fallback_rank(info.style, info.weight, families), path.clone(), info.index))
+                }
                 _ => None,
             })
             .collect();
-        candidates.sort();
+        ranked.sort();
+        let mut candidates: Vec<(PathBuf, u32)> = ranked.into_iter().map(|(_, path, index)| (path, index)).collect();
         candidates.dedup();
         SystemFonts { candidates }
     }
+}
+
+/// How good a fallback a face is, least first: (italic, distance from the body's weight, not
+/// Simplified Chinese).
+type FallbackRank = (bool, i32, bool);
+
+fn fallback_rank<'a>(style: fontdb::Style, weight: fontdb::Weight, mut families: impl Iterator<Item = &'a str>) -> FallbackRank {
+    let upright = style == fontdb::Style::Normal;
+    let weight_gap = (i32::from(weight.0) - FALLBACK_WEIGHT).abs();
+    (!upright, weight_gap, !families.any(is_simplified_chinese))
+}
+
+/// Whether a family name says its forms are Simplified Chinese (`Noto Sans CJK SC`, `Source
+/// Han Serif CN`, `… GB`).
+fn is_simplified_chinese(family: &str) -> bool {
+    family.split([' ', '-']).any(|word| matches!(word, "SC" | "CN" | "GB" | "Hans"))
 }
 
 /// The faces the PDF is set in, loaded once and shared by reference between jobs.
@@ -345,6 +375,24 @@ mod tests {
     fn shared_set_is_loaded_once() {
         let dir = FontDir::locate(None).unwrap();
         assert!(Arc::ptr_eq(&FontSet::shared(&dir).unwrap(), &FontSet::shared(&dir).unwrap()));
+    }
+
+    #[test]
+    fn fallback_prefers_upright_body_weight_simplified_chinese_faces() {
+        use fontdb::{Style, Weight};
+        let rank = |style, weight, family: &'static str| fallback_rank(style, Weight(weight), [family].into_iter());
+        let mut faces = [
+            ("jp black", rank(Style::Normal, 900, "Noto Sans CJK JP")),
+            ("sc italic", rank(Style::Italic, 400, "Noto Sans CJK SC")),
+            ("jp regular", rank(Style::Normal, 400, "Noto Sans CJK JP")),
+            ("sc bold", rank(Style::Normal, 700, "Noto Sans CJK SC")),
+            ("sc regular", rank(Style::Normal, 400, "Noto Sans CJK SC")),
+            ("cn medium", rank(Style::Normal, 500, "Source Han Serif CN")),
+        ];
+        faces.sort_by_key(|(_, rank)| *rank);
+        let order: Vec<&str> = faces.iter().map(|(name, _)| *name).collect();
+        assert_eq!(order, ["sc regular", "jp regular", "cn medium", "sc bold", "jp black", "sc italic"]);
+        assert!(!is_simplified_chinese("DejaVu Sans") && !is_simplified_chinese("SCRIPT"));
     }
 
     /// A set whose "system" faces are the given shipped files, in that order.
