@@ -98,6 +98,9 @@ fn cases() -> Vec<Case> {
             out.into_bytes()
         })),
         no_fit("one 1 MiB line without punctuation", text(format!("{MASTHEAD}## 长文\n\n{}\n", "城区新建口袋公园".repeat(1024 * 1024 / 24)))),
+        // Hundreds of short articles: once no make-up of a page can take more, its search stops
+        // trying the rest on each (it was about cubic in the articles: 800 took over a minute).
+        no_fit("800 short articles", text(format!("{MASTHEAD}{}", (0..800).map(|i| format!("## 城区新建口袋公园第{i}座\n\n本报讯（记者 李明）今年以来，城区利用边角空地新建口袋公园，方便市民就近休闲。\n\n")).collect::<String>()))),
         no_fit("10 000 headlines and no body", text(format!("{MASTHEAD}{}", (0..10_000).map(|i| format!("## 第{i}条消息\n\n")).collect::<String>()))),
         ok("only a masthead", text(MASTHEAD.into()), None, "测试报"),
         // PDF/X needs the date for its CreationDate: the print edition is refused with

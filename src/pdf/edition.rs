@@ -8,12 +8,12 @@
 //! in-memory document: the PDF is never written and read back on the way.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::error::{Error, Result};
-use crate::fonts::FontDir;
+use crate::fonts::{Face, FontDir};
 use crate::model::{Block, Issue, Warning};
 use crate::pdf::fonts::FontSet;
 use crate::pdf::frame::{Color, Frame, Item, LinkTarget, Picture};
@@ -25,7 +25,7 @@ use crate::pdf::outline::{self, Chapter};
 use crate::pdf::pdfx::{self, PdfxMeta};
 use crate::pdf::render::{render, DocMeta};
 use crate::pdf::serialize;
-use crate::pdf::text::{self, Align, Line, PunctMode, Style};
+use crate::pdf::text::{self, Align, Line, PunctMode, ShapedRun, Style};
 
 /// How to make the edition.
 #[derive(Debug, Clone)]
@@ -53,6 +53,9 @@ impl Options {
 struct Engine<'a> {
     fonts: &'a FontSet,
     warnings: RefCell<Vec<Warning>>,
+    /// Runs whose lines the layout counts, shaped once by text, type and source line: it tries
+    /// each headline at many measures.
+    shaped: RefCell<HashMap<(String, Face, u32, u32), ShapedRun>>,
 }
 
 /// The print edition has no bleed: a newspaper page is printed to its margins, not its edges.
@@ -85,6 +88,16 @@ impl Measure for Engine<'_> {
         set.lines.into_iter().map(|l| SetLine { width: l.width, x: 0.0, line: l }).collect()
     }
 
+    fn count(&self, text: &str, role: &Role, width: f32, source_line: u32) -> usize {
+        let style = style(role);
+        let key = (text.to_owned(), style.face, style.size.to_bits(), source_line);
+        let mut shaped = self.shaped.borrow_mut();
+        let run = shaped.entry(key).or_insert_with(|| text::shape_run(self.fonts, text, &style, source_line));
+        // Its warnings again, as setting it would give them.
+        self.warnings.borrow_mut().extend(run.warnings.iter().cloned());
+        text::count(run, &style, width)
+    }
+
     fn set_run_in(&self, lead: &str, lead_role: &Role, text: &str, role: &Role, width: f32, source_line: u32) -> Vec<SetLine<Line>> {
         let set = text::set_run_in(self.fonts, lead, lead_role.face.face(), text, &style(role), width, source_line);
         self.warnings.borrow_mut().extend(set.warnings);
@@ -104,14 +117,12 @@ pub fn write(issue: &Issue, opts: &Options) -> Result<(Vec<u8>, Vec<Warning>)> {
     // Refused before any work: the print file needs the issue's date.
     let print = if opts.print { Some(PdfxMeta::for_issue(issue, NEWSPAPER_BLEED_PT)?) } else { None };
     let fonts = FontSet::shared(&FontDir::locate(opts.font_dir.as_deref())?)?;
-    let engine = Engine { fonts: &fonts, warnings: RefCell::new(Vec::new()) };
+    let engine = Engine { fonts: &fonts, warnings: RefCell::new(Vec::new()), shaped: RefCell::new(HashMap::new()) };
     let setter = Setter::new(&engine, &opts.template);
     let page_count = opts.pages.unwrap_or(issue.masthead.page_count).max(1);
     let mut warnings = Vec::new();
     let edition = lay_out(&setter, issue, &opts.base, page_count, &mut warnings)?;
     warnings.extend(engine.warnings.into_inner());
-    let frames = frames(&edition)?;
-    let mut pdf = render(&fonts, &frames, &meta(issue))?;
     let chapters: Vec<Vec<Chapter>> = edition
         .pages
         .iter()
@@ -130,15 +141,21 @@ pub fn write(issue: &Issue, opts: &Options) -> Result<(Vec<u8>, Vec<Warning>)> {
         .iter()
         .map(|p| p.marks.iter().filter_map(|m| if let Mark::Link { to, .. } = m { Some((to.page, to.y)) } else { None }).collect())
         .collect();
-    outline::add(&mut pdf, &titles, &chapters, &links, edition.height)?;
+    let height = edition.height;
+    let frames = frames(edition)?;
+    let mut pdf = render(&fonts, &frames, &meta(issue))?;
+    outline::add(&mut pdf, &titles, &chapters, &links, height)?;
     if let Some(meta) = &print {
         // Render's content is press-ready as written (crate::pdf::content).
         pdfx::make_print_ready(&mut pdf, meta, pdfx::ContentStreams::PressReady)?;
         warnings.extend(coarse_photos(issue, &opts.base, &frames));
     }
     let pdf = serialize::save(pdf)?;
+    // The layout sets some text more than once (a headline at each width it tries): each
+    // warning is kept once, where it was first given.
+    let mut seen = HashSet::new();
+    warnings.retain(|w| seen.insert((w.line, w.message.clone())));
     warnings.sort_by_key(|w| w.line);
-    warnings.dedup();
     Ok((pdf, warnings))
 }
 
@@ -204,39 +221,31 @@ fn meta(issue: &Issue) -> DocMeta {
     }
 }
 
-/// The layout's marks as the renderer's frames; photos read once each.
-fn frames(edition: &Edition<Line>) -> Result<Vec<Frame>> {
+/// The layout's marks as the renderer's frames, the set lines moved, not copied; photos read
+/// once each.
+fn frames(edition: Edition<Line>) -> Result<Vec<Frame>> {
     let mut pictures: HashMap<PathBuf, Arc<Picture>> = HashMap::new();
     let mut out = Vec::with_capacity(edition.pages.len());
-    for page in &edition.pages {
+    for page in edition.pages {
         let mut f = Frame::new(edition.width, edition.height);
-        for m in &page.marks {
+        for m in page.marks {
             f.items.push(match m {
-                Mark::Text { x, y_baseline, line, size, color: c, .. } => {
-                    Item::Text { x: *x, y_baseline: *y_baseline, line: line.clone(), size: *size, color: color(*c) }
-                }
-                Mark::Rule { x1, y1, x2, y2, width, color: c } => Item::Rule { from: (*x1, *y1), to: (*x2, *y2), width: *width, color: color(*c) },
-                Mark::Frame { x, y, w, h, stroke, fill } => Item::Rect {
-                    x: *x,
-                    y: *y,
-                    w: *w,
-                    h: *h,
-                    stroke: Some((*stroke, Color::BLACK)),
-                    fill: fill.map(color),
-                },
+                Mark::Text { x, y_baseline, line, size, color: c, .. } => Item::Text { x, y_baseline, line, size, color: color(c) },
+                Mark::Rule { x1, y1, x2, y2, width, color: c } => Item::Rule { from: (x1, y1), to: (x2, y2), width, color: color(c) },
+                Mark::Frame { x, y, w, h, stroke, fill } => Item::Rect { x, y, w, h, stroke: Some((stroke, Color::BLACK)), fill: fill.map(color) },
                 Mark::Image { src, x, y, w, h } => {
-                    let image = match pictures.get(src) {
+                    let image = match pictures.get(&src) {
                         Some(p) => p.clone(),
                         None => {
-                            let bytes = std::fs::read(src).map_err(|e| Error::failed(format!("{}: cannot read photo: {e}", src.display())))?;
+                            let bytes = std::fs::read(&src).map_err(|e| Error::failed(format!("{}: cannot read photo: {e}", src.display())))?;
                             let p = Arc::new(Picture { name: src.display().to_string(), bytes });
-                            pictures.insert(src.clone(), p.clone());
+                            pictures.insert(src, p.clone());
                             p
                         }
                     };
-                    Item::Image { x: *x, y: *y, w: *w, h: *h, image }
+                    Item::Image { x, y, w, h, image }
                 }
-                Mark::Link { x, y, w, h, to } => Item::Link { rect: (*x, *y, *w, *h), target: LinkTarget::Page(to.page) },
+                Mark::Link { x, y, w, h, to } => Item::Link { rect: (x, y, w, h), target: LinkTarget::Page(to.page) },
             });
         }
         out.push(f);

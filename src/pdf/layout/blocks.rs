@@ -11,6 +11,7 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 use super::template::{Alignment, Cmyk, Geometry, Role, Template};
 use super::{Destination, LineId, Mark, Measure, SetLine};
@@ -188,7 +189,7 @@ impl<'a, M: Measure> Setter<'a, M> {
         let (mut lo, mut hi) = (width / n as f32, width);
         for _ in 0..BALANCE_STEPS {
             let mid = (lo + hi) / 2.0;
-            if self.set(text, role, mid, line).len() == n {
+            if self.measure.count(text, role, mid, line) == n {
                 hi = mid;
             } else {
                 lo = mid;
@@ -231,8 +232,10 @@ pub struct Story<L> {
     line: u32,
     pub units: Vec<Unit<L>>,
     pub figures: Vec<Figure>,
-    heads: RefCell<HashMap<(HeadKind, u32), HeadGroup<L>>>,
-    set_figures: RefCell<HashMap<(usize, u32), SetFigure<L>>>,
+    /// Headline groups and set captions, shared, not copied: the page search asks their heights
+    /// at every step.
+    heads: RefCell<HashMap<(HeadKind, u32), Rc<HeadGroup<L>>>>,
+    set_figures: RefCell<HashMap<(usize, u32), Rc<SetFigure<L>>>>,
     /// Natural and most-open shapes by part and width: the page search asks for them often.
     shapes: RefCell<HashMap<(Part, u32, bool), Plan>>,
 }
@@ -381,11 +384,11 @@ impl<L: Clone> Story<L> {
     }
 
     /// The headline group at a width in columns, set on first use.
-    pub fn head<M: Measure<Line = L>>(&self, s: &Setter<M>, kind: HeadKind, columns: u32) -> HeadGroup<L> {
+    pub fn head<M: Measure<Line = L>>(&self, s: &Setter<M>, kind: HeadKind, columns: u32) -> Rc<HeadGroup<L>> {
         if let Some(h) = self.heads.borrow().get(&(kind, columns)) {
             return h.clone();
         }
-        let h = self.set_head(s, kind, columns);
+        let h = Rc::new(self.set_head(s, kind, columns));
         self.heads.borrow_mut().insert((kind, columns), h.clone());
         h
     }
@@ -454,28 +457,38 @@ impl<L: Clone> Story<L> {
     ) -> (Role, Vec<SetLine<L>>) {
         let max_lines = s.template.headlines.max_lines.max(1) as usize;
         let segments = headline_segments(headline);
+        let whole = segments.join("\u{3000}");
+        // Sizes are tried by their line counts; only the one chosen is set.
+        let set = |role: &Role, split: bool| -> Vec<SetLine<L>> {
+            if split {
+                segments.iter().flat_map(|seg| s.set(seg, role, width, self.line)).collect()
+            } else {
+                s.set(&whole, role, width, self.line)
+            }
+        };
         let mut last = None;
         for size in sizes {
             let role = s.template.roles.headline.at_size(size.pt());
-            let whole = s.set(&segments.join("\u{3000}"), &role, width, self.line);
-            if whole.len() == 1 {
-                return (role, whole);
+            let whole_lines = s.measure.count(&whole, &role, width, self.line);
+            if whole_lines == 1 {
+                let lines = set(&role, false);
+                return (role, lines);
             }
-            let mut split = Vec::new();
-            for seg in &segments {
-                split.extend(s.set(seg, &role, width, self.line));
+            let split_lines: usize = segments.iter().map(|seg| s.measure.count(seg, &role, width, self.line)).sum();
+            let split = split_lines <= whole_lines;
+            if split_lines.min(whole_lines) <= max_lines {
+                let lines = set(&role, split);
+                return (role, lines);
             }
-            let best = if split.len() <= whole.len() { split } else { whole };
-            if best.len() <= max_lines {
-                return (role, best);
-            }
-            last = Some((role, best));
+            last = Some((role, split));
         }
-        last.expect("templates list at least one headline size")
+        let (role, split) = last.expect("templates list at least one headline size");
+        let lines = set(&role, split);
+        (role, lines)
     }
 
     /// A figure's caption and credit at a span of columns, set on first use.
-    fn set_figure<M: Measure<Line = L>>(&self, s: &Setter<M>, index: usize, span: u32) -> SetFigure<L> {
+    fn set_figure<M: Measure<Line = L>>(&self, s: &Setter<M>, index: usize, span: u32) -> Rc<SetFigure<L>> {
         if let Some(f) = self.set_figures.borrow().get(&(index, span)) {
             return f.clone();
         }
@@ -485,7 +498,7 @@ impl<L: Clone> Story<L> {
         let alt = fig.alt.as_ref().map(|(c, l, _)| s.set(c, &t.caption, width, *l)).unwrap_or_default();
         let caption = fig.caption.as_ref().map(|(c, l)| s.set(c, &t.caption, width, *l)).unwrap_or_default();
         let credit = fig.credit.as_ref().map(|(c, l)| s.set(c, &t.credit, width, *l)).unwrap_or_default();
-        let f = SetFigure { alt, caption, credit };
+        let f = Rc::new(SetFigure { alt, caption, credit });
         self.set_figures.borrow_mut().insert((index, span), f.clone());
         f
     }
@@ -862,26 +875,33 @@ fn column_offsets(columns: u32, span: u32, figure_height: f32) -> Vec<f32> {
 /// `None` when they do not fit. A keep-with-next unit moves on with the unit after it.
 pub fn fill(units: &[(f32, bool)], offsets: &[f32], height: f32) -> Option<Vec<u32>> {
     let mut out = Vec::with_capacity(units.len());
+    fill_each(units, offsets, height, |_, c| out.push(c)).then_some(out)
+}
+
+/// Fills as [`fill`] does, handing each unit's index and column to `each` in order; false when
+/// they do not fit. The balancing search asks only whether they fit, dozens of times a shape.
+fn fill_each(units: &[(f32, bool)], offsets: &[f32], height: f32, mut each: impl FnMut(usize, u32)) -> bool {
     let mut c = 0usize;
-    let mut used = *offsets.first()?;
+    let Some(&first) = offsets.first() else { return false };
+    let mut used = first;
     let mut i = 0;
     while i < units.len() {
         let (h, keep) = units[i];
         let next = if keep { units.get(i + 1).map(|u| u.0).unwrap_or(0.0) } else { 0.0 };
         let column_empty = used <= offsets[c] + EPS;
         if used + h + next <= height + EPS || (column_empty && used + h <= height + EPS) {
-            out.push(c as u32);
+            each(i, c as u32);
             used += h;
             i += 1;
         } else {
             c += 1;
             if c >= offsets.len() {
-                return None;
+                return false;
             }
             used = offsets[c];
         }
     }
-    Some(out)
+    true
 }
 
 /// The least column height that holds the units: the columns balanced.
@@ -894,7 +914,8 @@ pub fn balance(units: &[(f32, bool)], offsets: &[f32]) -> f32 {
     let max_off = offsets.iter().cloned().fold(0.0, f32::max);
     let mut lo = (total / offsets.len() as f32).max(tallest) - EPS;
     let mut hi = total + max_off + tallest;
-    if fill(units, offsets, lo).is_some() {
+    let fits = |height: f32| fill_each(units, offsets, height, |_, _| {});
+    if fits(lo) {
         hi = lo;
     }
     for _ in 0..40 {
@@ -902,18 +923,16 @@ pub fn balance(units: &[(f32, bool)], offsets: &[f32]) -> f32 {
             break;
         }
         let mid = (lo + hi) / 2.0;
-        if fill(units, offsets, mid).is_some() {
+        if fits(mid) {
             hi = mid;
         } else {
             lo = mid;
         }
     }
     // Report the height the fullest column actually reaches, not the search's bound.
-    let cols = fill(units, offsets, hi).expect("the upper bound holds every unit");
     let mut used: Vec<f32> = offsets.to_vec();
-    for (u, c) in units.iter().zip(cols) {
-        used[c as usize] += u.0;
-    }
+    let held = fill_each(units, offsets, hi, |i, c| used[c as usize] += units[i].0);
+    assert!(held, "the upper bound holds every unit");
     used.into_iter().fold(0.0, f32::max)
 }
 

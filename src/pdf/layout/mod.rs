@@ -38,6 +38,11 @@ pub trait Measure {
     /// Sets `text` in `role`'s type at `width` points; `source_line` is for warnings.
     fn set(&self, text: &str, role: &Role, width: f32, source_line: u32) -> Vec<SetLine<Self::Line>>;
 
+    /// How many lines [`Measure::set`] gives: all a search for a measure asks at each step.
+    fn count(&self, text: &str, role: &Role, width: f32, source_line: u32) -> usize {
+        self.set(text, role, width, source_line).len()
+    }
+
     /// Sets `text` as [`Measure::set`] does, with `lead` run in at its start in `lead_role`'s face
     /// (the roles share a size): a byline on the first line of the body.
     fn set_run_in(&self, lead: &str, lead_role: &Role, text: &str, role: &Role, width: f32, source_line: u32) -> Vec<SetLine<Self::Line>>;

@@ -8,7 +8,13 @@
 //! where the room ends and its rest carried to the next page; a part with no room at all waits.
 //!
 //! A beam search tries a few widths per part (the lead 4–8 columns, others 2–5, briefs 1–2) and
-//! keeps the make-up with the least space it cannot fill and the fewest jumps.
+//! keeps the make-up with the least space it cannot fill and the fewest jumps. It judges each
+//! partial make-up by completing it greedily, so it asks the same few parts' shapes thousands of
+//! times: those are worked out once per page (`Shapes`); and once no make-up can take another
+//! part, the rest go on to the next page untried.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
 
 use super::blocks::{HeadKind, Part, Plan, Rank, Setter, Story, EPS};
 use super::template::Template;
@@ -69,6 +75,8 @@ pub struct Made {
 struct State {
     sky: Vec<f32>,
     slots: Vec<Slot>,
+    /// How far each slot's block can open past its natural height, for scoring.
+    open: Vec<f32>,
     carried: Vec<Item>,
     penalty: f32,
 }
@@ -98,18 +106,205 @@ pub fn rank(t: &Template, first_on_page: bool, body_lines: usize) -> Rank {
     }
 }
 
+/// A part's shape at one width: its natural plan, and how far it can open past it.
+#[derive(Debug, Clone)]
+struct Shape {
+    plan: Plan,
+    open: f32,
+}
+
+/// One way to place an item on a make-up, and the make-up's penalty after it.
+struct Move {
+    /// Where and how; `None` carries the item to the next page whole.
+    place: Option<Placement>,
+    penalty: f32,
+}
+
+struct Placement {
+    column: u32,
+    y: f32,
+    /// The item's part, or the run of it the room holds (its rest carried on).
+    part: Part,
+    shape: Shape,
+    cut: bool,
+}
+
+/// What the search asks about the page's items again and again, worked out once per page: each
+/// item's whole shape at every width it may take, the least height it can be placed at, and —
+/// as rooms come up — where it is cut to a room. The search tries thousands of make-ups of the
+/// same few items; without this it spent most of its time asking the stories the same things.
+struct Shapes<'p, M: Measure> {
+    s: &'p Setter<'p, M>,
+    stories: &'p [Story<M::Line>],
+    items: &'p [Item],
+    /// Per item: the widths it may take, with its whole shape at each.
+    whole: Vec<Vec<(u32, Shape)>>,
+    /// Per item: the widest block it may take (what a narrower lead is measured against).
+    widest: Vec<u32>,
+    /// `need[w - 1][k]`: the least height any of items `k..` can be placed at in `w` columns,
+    /// whole or cut; a make-up whose room at every width is below it can take nothing more.
+    need: Vec<Vec<f32>>,
+    /// Cuts by item, width and room (its bits): the run the room holds, `None` if too little.
+    cuts: RefCell<HashMap<(usize, u32, u32), Option<(Part, Shape)>>>,
+}
+
+impl<'p, M: Measure> Shapes<'p, M> {
+    fn new(s: &'p Setter<'p, M>, stories: &'p [Story<M::Line>], items: &'p [Item]) -> Self {
+        let columns = s.geometry.columns;
+        let mut whole = Vec::with_capacity(items.len());
+        let mut widest = Vec::with_capacity(items.len());
+        let mut need = vec![vec![f32::INFINITY; items.len() + 1]; columns as usize];
+        let mut least = Vec::with_capacity(items.len());
+        for item in items {
+            let story = &stories[item.story];
+            let len = item.part.end - item.part.start;
+            let allowed = widths(s.template, len, item.part.head);
+            let (narrowest, wide) = (*allowed.start(), *allowed.end());
+            // The shortest run of it a cut may leave on the page, ending with its jump line.
+            let first = (item.part.start + MIN_SPLIT_UNITS).min(item.part.end);
+            let first_cut = Part { end: first, jump_out: true, ..item.part };
+            let mut shapes = Vec::new();
+            let mut lows = vec![f32::INFINITY; columns as usize];
+            for w in allowed {
+                if w > narrowest && len < w as usize * MIN_LINES_PER_COLUMN {
+                    continue; // a block of a few lines a column reads as a strip, not an article
+                }
+                let shape = shape_of(s, story, &item.part, w);
+                let cut = if first < item.part.end { story.natural(s, &first_cut, w).height } else { f32::INFINITY };
+                lows[w as usize - 1] = shape.plan.height.min(cut);
+                shapes.push((w, shape));
+            }
+            whole.push(shapes);
+            widest.push(wide);
+            least.push(lows);
+        }
+        for (w, need) in need.iter_mut().enumerate() {
+            for k in (0..items.len()).rev() {
+                need[k] = need[k + 1].min(least[k][w]);
+            }
+        }
+        Shapes { s, stories, items, whole, widest, need, cuts: RefCell::new(HashMap::new()) }
+    }
+
+    /// Item `k` cut to `room` at `w` columns: the longest run that leaves enough on both sides.
+    fn cut(&self, k: usize, w: u32, room: f32) -> Option<(Part, Shape)> {
+        let key = (k, w, room.to_bits());
+        if let Some(c) = self.cuts.borrow().get(&key) {
+            return c.clone();
+        }
+        let item = &self.items[k];
+        let story = &self.stories[item.story];
+        let c = story
+            .split(self.s, item.part, w, room, MIN_SPLIT_UNITS)
+            .filter(|c| item.part.end - c.end >= MIN_SPLIT_UNITS)
+            .map(|c| (c, shape_of(self.s, story, &c, w)));
+        self.cuts.borrow_mut().insert(key, c.clone());
+        c
+    }
+
+    /// Whether `st` can take none of the items from `k` on: its room at every width is below
+    /// what any of them needs there, so each would be carried on.
+    fn full(&self, st: &State, k: usize) -> bool {
+        let bottom = self.s.geometry.bottom();
+        (1..=self.s.geometry.columns).all(|w| match highest_run(&st.sky, w) {
+            None => true,
+            Some((_, _, y)) => self.need[w as usize - 1][k] > bottom - y + EPS,
+        })
+    }
+
+    /// Every way to place item `k` on `st`, in the order the search prefers among equals: each
+    /// width it may take at the highest level run that holds it, flush left or right in the
+    /// run; cut to the room when too tall; carried on when nothing fits.
+    fn moves(&self, st: &State, k: usize, mut each: impl FnMut(Move)) {
+        let item = &self.items[k];
+        let bottom = self.s.geometry.bottom();
+        let mut any = false;
+        for (w, whole) in &self.whole[k] {
+            let w = *w;
+            let Some((run_start, run_len, y)) = highest_run(&st.sky, w) else { continue };
+            let room = bottom - y;
+            let fit = if whole.plan.height <= room + EPS {
+                Some((item.part, whole.clone(), false))
+            } else {
+                // Its shape at the room is settled when the page is balanced.
+                self.cut(k, w, room).map(|(part, shape)| (part, shape, true))
+            };
+            let Some((part, shape, cut)) = fit else { continue };
+            let mut penalty = st.penalty;
+            if cut {
+                penalty += JUMP_COST;
+            }
+            if item.part.head == HeadKind::Full(Rank::Lead) {
+                // The lead reads as the lead when it runs across most of the page.
+                penalty += (self.widest[k] - w) as f32 * NARROW_LEAD_COST;
+            }
+            let right = run_start + run_len - w;
+            for column in std::iter::once(run_start).chain((run_len > w).then_some(right)) {
+                each(Move { place: Some(Placement { column, y, part, shape: shape.clone(), cut }), penalty });
+                any = true;
+            }
+        }
+        if !any {
+            each(Move { place: None, penalty: st.penalty + DEFER_COST });
+        }
+    }
+
+    /// Makes move `mv` of item `k` on `st`; `carry` keeps what it carries on (the search's
+    /// look-ahead only scores its make-ups, and needs not).
+    fn apply(&self, st: &mut State, k: usize, mv: &Move, carry: bool) {
+        let item = &self.items[k];
+        match &mv.place {
+            Some(p) => {
+                place(st, item.story, p.part, p.column, p.y, p.shape.plan.clone());
+                st.open.push(p.shape.open);
+                if p.cut && carry {
+                    st.carried.push(Item {
+                        story: item.story,
+                        part: Part { start: p.part.end, head: HeadKind::Repeat, figures: false, jump_in: true, ..item.part },
+                    });
+                }
+            }
+            None if carry => st.carried.push(*item),
+            None => {}
+        }
+        st.penalty = mv.penalty;
+    }
+}
+
+/// An item's shape at `w` columns.
+fn shape_of<M: Measure>(s: &Setter<M>, story: &Story<M::Line>, part: &Part, w: u32) -> Shape {
+    let plan = story.natural(s, part, w);
+    let open = (story.stretched(s, part, w).height - plan.height).max(0.0);
+    Shape { plan, open }
+}
+
 /// Makes up a page whose blocks may use the type area from `top` down.
 pub fn make_up<M: Measure>(s: &Setter<M>, stories: &[Story<M::Line>], items: &[Item], top: f32) -> Made {
     let g = &s.geometry;
-    let start = State { sky: vec![top; g.columns as usize], slots: vec![], carried: vec![], penalty: 0.0 };
+    let shapes = Shapes::new(s, stories, items);
+    let start = State { sky: vec![top; g.columns as usize], slots: vec![], open: vec![], carried: vec![], penalty: 0.0 };
     let mut beam = vec![start];
-    for (i, item) in items.iter().enumerate() {
+    for i in 0..items.len() {
+        if beam.iter().all(|st| shapes.full(st, i)) {
+            // No make-up can take anything more: every one carries the rest on, which leaves
+            // their order as it is. An over-full issue of hundreds of articles stops here rather
+            // than trying each of them on every make-up.
+            for st in &mut beam {
+                for item in &items[i..] {
+                    st.carried.push(*item);
+                    st.penalty += DEFER_COST;
+                }
+            }
+            break;
+        }
         let mut next: Vec<(f32, State)> = Vec::new();
         for st in &beam {
-            for cand in expand(s, stories, st, item) {
-                let done = complete(s, stories, cand.clone(), &items[i + 1..]);
-                next.push((score(s, stories, &done), cand));
-            }
+            shapes.moves(st, i, |mv| {
+                let mut cand = st.clone();
+                shapes.apply(&mut cand, i, &mv, true);
+                let done = complete(&shapes, &cand, i + 1);
+                next.push((score(s, &done), cand));
+            });
         }
         next.sort_by(|a, b| a.0.total_cmp(&b.0));
         next.dedup_by(|a, b| a.1.slots == b.1.slots && a.1.carried == b.1.carried);
@@ -117,64 +312,12 @@ pub fn make_up<M: Measure>(s: &Setter<M>, stories: &[Story<M::Line>], items: &[I
     }
     let best = beam
         .into_iter()
-        .map(|st| (score(s, stories, &st), st))
+        .map(|st| (score(s, &st), st))
         .min_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, st)| st)
         .expect("the beam is never empty");
     let slots = balance(s, stories, best.slots);
     Made { slots, carried: best.carried }
-}
-
-/// Every way to place `item` on `st`: each allowed width at the highest level run that holds it,
-/// flush left or right in the run; cut to the room when too tall; carried on when nothing fits.
-fn expand<M: Measure>(s: &Setter<M>, stories: &[Story<M::Line>], st: &State, item: &Item) -> Vec<State> {
-    let g = &s.geometry;
-    let bottom = g.bottom();
-    let story = &stories[item.story];
-    let mut out = Vec::new();
-    let len = item.part.end - item.part.start;
-    let allowed = widths(s.template, len, item.part.head);
-    let (narrowest, widest) = (*allowed.start(), *allowed.end());
-    for w in allowed {
-        if w > narrowest && len < w as usize * MIN_LINES_PER_COLUMN {
-            continue; // a block of a few lines a column reads as a strip, not an article
-        }
-        let Some((run_start, run_len, y)) = highest_run(&st.sky, w) else { continue };
-        let mut starts = vec![run_start];
-        if run_len > w {
-            starts.push(run_start + run_len - w);
-        }
-        let room = bottom - y;
-        for column in starts {
-            let natural = story.natural(s, &item.part, w);
-            let mut next = st.clone();
-            if natural.height <= room + EPS {
-                place(&mut next, item.story, item.part, column, y, natural);
-            } else if let Some(cut) = story.split(s, item.part, w, room, MIN_SPLIT_UNITS).filter(|c| item.part.end - c.end >= MIN_SPLIT_UNITS) {
-                // Its shape at the room is settled when the page is balanced.
-                place(&mut next, item.story, cut, column, y, story.natural(s, &cut, w));
-                next.carried.push(Item {
-                    story: item.story,
-                    part: Part { start: cut.end, head: HeadKind::Repeat, figures: false, jump_in: true, ..item.part },
-                });
-                next.penalty += JUMP_COST;
-            } else {
-                continue;
-            }
-            if item.part.head == HeadKind::Full(Rank::Lead) {
-                // The lead reads as the lead when it runs across most of the page.
-                next.penalty += (widest - w) as f32 * NARROW_LEAD_COST;
-            }
-            out.push(next);
-        }
-    }
-    if out.is_empty() {
-        let mut next = st.clone();
-        next.carried.push(*item);
-        next.penalty += DEFER_COST;
-        out.push(next);
-    }
-    out
 }
 
 fn place(st: &mut State, story: usize, part: Part, column: u32, y: f32, plan: Plan) {
@@ -202,21 +345,38 @@ fn highest_run(sky: &[f32], w: u32) -> Option<(u32, u32, f32)> {
     best
 }
 
-/// Places the remaining items greedily — each where it leaves the skyline most level — so a
+/// Places the items from `k` on greedily — each where it leaves the skyline most level — so a
 /// partial make-up can be judged by the page it leads to.
-fn complete<M: Measure>(s: &Setter<M>, stories: &[Story<M::Line>], mut st: State, rest: &[Item]) -> State {
-    for item in rest {
-        st = expand(s, stories, &st, item)
-            .into_iter()
-            .min_by(|a, b| {
-                let key = |x: &State| {
-                    let hi = x.sky.iter().cloned().fold(f32::MIN, f32::max);
-                    let lo = x.sky.iter().cloned().fold(f32::MAX, f32::min);
-                    x.penalty + (hi - lo) * s.geometry.column_width
+fn complete<M: Measure>(shapes: &Shapes<M>, st: &State, k: usize) -> State {
+    let mut st = State { sky: st.sky.clone(), slots: st.slots.clone(), open: st.open.clone(), carried: vec![], penalty: st.penalty };
+    let column_width = shapes.s.geometry.column_width;
+    for j in k..shapes.items.len() {
+        let mut best: Option<(f32, Move)> = None;
+        shapes.moves(&st, j, |mv| {
+            let (mut hi, mut lo) = (f32::MIN, f32::MAX);
+            for (c, &top) in st.sky.iter().enumerate() {
+                let y = match &mv.place {
+                    Some(p) if (p.column..p.column + p.shape.plan.columns).contains(&(c as u32)) => p.y + p.shape.plan.height,
+                    _ => top,
                 };
-                key(a).total_cmp(&key(b))
-            })
-            .expect("expand always offers a way on");
+                hi = hi.max(y);
+                lo = lo.min(y);
+            }
+            let key = mv.penalty + (hi - lo) * column_width;
+            if best.as_ref().is_none_or(|b| key.total_cmp(&b.0).is_lt()) {
+                best = Some((key, mv));
+            }
+        });
+        let (_, mv) = best.expect("an item can always be carried on");
+        let deferred = mv.place.is_none();
+        shapes.apply(&mut st, j, &mv, false);
+        if deferred && shapes.full(&st, j + 1) {
+            // Nothing after it fits either: each is carried on.
+            for _ in j + 1..shapes.items.len() {
+                st.penalty += DEFER_COST;
+            }
+            break;
+        }
     }
     st
 }
@@ -259,7 +419,7 @@ fn skyline(slots: &[Slot], columns: u32, top: f32) -> Vec<f32> {
 }
 
 /// What a make-up costs: the area it leaves empty that no block can open into, plus its jumps.
-fn score<M: Measure>(s: &Setter<M>, stories: &[Story<M::Line>], st: &State) -> f32 {
+fn score<M: Measure>(s: &Setter<M>, st: &State) -> f32 {
     let g = &s.geometry;
     let bottom = g.bottom();
     let mut empty = 0.0;
@@ -267,14 +427,7 @@ fn score<M: Measure>(s: &Setter<M>, stories: &[Story<M::Line>], st: &State) -> f
     for stack in stacks(&st.slots, &st.sky) {
         let b = &st.slots[*stack.last().expect("a stack holds its lowest block")];
         let gap = bottom - (b.y + b.plan.height);
-        let can: f32 = stack
-            .iter()
-            .map(|&k| {
-                let sl = &st.slots[k];
-                let story = &stories[sl.story];
-                (story.stretched(s, &sl.part, sl.plan.columns).height - sl.plan.height).max(0.0)
-            })
-            .sum();
+        let can: f32 = stack.iter().map(|&k| st.open[k]).sum();
         empty += (gap - can).max(0.0) * g.span_width(b.plan.columns);
         for c in b.column..b.column + b.plan.columns {
             covered[c as usize] = true;

@@ -96,83 +96,93 @@ fn is_word_char(unit: &Unit) -> bool {
     unit.class == Class::Latin
 }
 
-fn natural(units: &[Unit], ctx: &LineContext) -> Natural {
-    let n = units.len();
-    let mut trim_left = vec![0.0; n];
-    let mut trim_right = vec![0.0; n];
-    let mut kaiming_trim = vec![0.0; n];
-    let mut gap_after = vec![0.0; n];
-    let mut gaps = vec![GapKind::Fixed; n];
-    let mut space = vec![0.0; n];
+/// How one unit sits in a line at natural width: what compression takes from it, what it may
+/// still give, and the gap after it.
+struct Sits {
+    trim_left: f32,
+    trim_right: f32,
+    kaiming_trim: f32,
+    punct_shrink: f32,
+    /// Its width in the line (a word space's as the line sets it; none at the line's ends).
+    width: f32,
+    /// Natural width of a word space, 0 for other units.
+    space: f32,
+    gap: GapKind,
+    gap_after: f32,
+}
 
-    // Trailing and leading word spaces take no room: the line ends at the last ink.
+/// The line's ink: its units but the word spaces at either end, as `first..last`.
+fn ink(units: &[Unit]) -> (usize, usize) {
+    let n = units.len();
     let first = units.iter().position(|u| u.class != Class::Space).unwrap_or(n);
     let last = units.iter().rposition(|u| u.class != Class::Space).map_or(0, |i| i + 1);
+    (first, last)
+}
 
-    // Where two marks meet.
-    for i in first..last.saturating_sub(1) {
-        let (a, b) = (&units[i], &units[i + 1]);
-        if a.blank_right > 0.0 && (b.class.blank_on_right() || b.class == Class::Opening) {
-            trim_right[i] = a.blank_right;
-        } else if a.class == Class::Opening && b.class == Class::Opening && b.blank_left > 0.0 {
-            trim_left[i + 1] = b.blank_left;
+/// Where mark `a` meets `b` and gives up its right blank.
+fn meets(a: &Unit, b: &Unit) -> bool {
+    a.blank_right > 0.0 && (b.class.blank_on_right() || b.class == Class::Opening)
+}
+
+/// How unit `i` of the line `units` (ink `first..last`) sits at natural width. One unit at a
+/// time, so that [`measure`], which the line breaker asks several times a line, needs no
+/// allocation.
+fn sits(units: &[Unit], (first, last): (usize, usize), ctx: &LineContext, i: usize) -> Sits {
+    let u = &units[i];
+    let inside = first <= i && i < last;
+    let (mut trim_left, mut trim_right, mut kaiming_trim) = (0.0, 0.0, 0.0);
+    // Where two marks meet: this one and the next, or the one before and this.
+    if inside && i + 1 < last && meets(u, &units[i + 1]) {
+        trim_right = u.blank_right;
+    }
+    if i > first && i < last {
+        let a = &units[i - 1];
+        if !meets(a, u) && a.class == Class::Opening && u.class == Class::Opening && u.blank_left > 0.0 {
+            trim_left = u.blank_left;
         }
     }
     // Line end: the last mark's right blank goes.
-    if last > first {
-        trim_right[last - 1] = units[last - 1].blank_right;
+    if last > first && i == last - 1 {
+        trim_right = u.blank_right;
     }
-    if ctx.mode == PunctMode::Kaiming {
-        for i in first..last {
-            let u = &units[i];
-            match u.class {
-                Class::Pause | Class::Closing if trim_right[i] == 0.0 => {
-                    trim_right[i] = u.blank_right;
-                    kaiming_trim[i] = u.blank_right;
-                }
-                Class::Opening if trim_left[i] == 0.0 && (i > first || !ctx.paragraph_start) => {
-                    trim_left[i] = u.blank_left;
-                    // At a line start the blank is not given back: the edge stays flush.
-                    if i > first {
-                        kaiming_trim[i] = u.blank_left;
-                    }
-                }
-                _ => {}
+    if ctx.mode == PunctMode::Kaiming && inside {
+        match u.class {
+            Class::Pause | Class::Closing if trim_right == 0.0 => {
+                trim_right = u.blank_right;
+                kaiming_trim = u.blank_right;
             }
+            Class::Opening if trim_left == 0.0 && (i > first || !ctx.paragraph_start) => {
+                trim_left = u.blank_left;
+                // At a line start the blank is not given back: the edge stays flush.
+                if i > first {
+                    kaiming_trim = u.blank_left;
+                }
+            }
+            _ => {}
         }
     }
-
-    let mut punct_shrink = vec![0.0; n];
-    for i in first..last {
-        let u = &units[i];
-        punct_shrink[i] = (u.blank_left - trim_left[i]) + (u.blank_right - trim_right[i]);
-    }
+    let punct_shrink = if inside { (u.blank_left - trim_left) + (u.blank_right - trim_right) } else { 0.0 };
 
     // Word spaces: natural width inside the line, none at its ends; a space between Han and
     // Latin is the glue itself.
-    let mut widths: Vec<f32> = units.iter().map(|u| u.width).collect();
-    for i in 0..n {
-        if units[i].class != Class::Space {
-            continue;
-        }
-        if i < first || i >= last {
-            widths[i] = 0.0;
-            continue;
-        }
+    let (width, space) = if u.class != Class::Space {
+        (u.width, 0.0)
+    } else if !inside {
+        (0.0, 0.0)
+    } else {
         let before = units[..i].iter().rev().find(|u| u.class != Class::Space);
         let after = units[i + 1..].iter().find(|u| u.class != Class::Space);
         let cjk_side = before.is_some_and(|u| u.class != Class::Latin) || after.is_some_and(|u| u.class != Class::Latin);
         // (An ideographic space keeps its em: it is the text's own spacing.)
-        if cjk_side && units[i].ch != IDEOGRAPHIC_SPACE {
-            widths[i] = CJK_LATIN_GLUE_EM * ctx.em;
-        }
-        space[i] = widths[i];
-    }
+        let width = if cjk_side && u.ch != IDEOGRAPHIC_SPACE { CJK_LATIN_GLUE_EM * ctx.em } else { u.width };
+        (width, width)
+    };
 
-    for i in first..last.saturating_sub(1) {
-        let (a, b) = (&units[i], &units[i + 1]);
-        let cjk_latin = (is_han_like(a) && takes_glue(b)) || (takes_glue(a) && is_han_like(b));
-        gaps[i] = if cjk_latin {
+    let (gap, gap_after) = if inside && i + 1 < last {
+        let (a, b) = (u, &units[i + 1]);
+        // The Latin side first: it is the rare one, and the Han test looks the character up.
+        let cjk_latin = (takes_glue(b) && is_han_like(a)) || (takes_glue(a) && is_han_like(b));
+        let gap = if cjk_latin {
             GapKind::Glue
         } else if (a.class == Class::Dash && b.class == Class::Dash)
             || (a.class == Class::Ellipsis && b.class == Class::Ellipsis)
@@ -184,9 +194,35 @@ fn natural(units: &[Unit], ctx: &LineContext) -> Natural {
         } else {
             GapKind::Even
         };
-        gap_after[i] = ctx.letter_spacing + if cjk_latin { CJK_LATIN_GLUE_EM * ctx.em } else { 0.0 };
-    }
+        (gap, ctx.letter_spacing + if cjk_latin { CJK_LATIN_GLUE_EM * ctx.em } else { 0.0 })
+    } else {
+        (GapKind::Fixed, 0.0)
+    };
+    Sits { trim_left, trim_right, kaiming_trim, punct_shrink, width, space, gap, gap_after }
+}
 
+fn natural(units: &[Unit], ctx: &LineContext) -> Natural {
+    let n = units.len();
+    let line = ink(units);
+    let mut trim_left = Vec::with_capacity(n);
+    let mut trim_right = Vec::with_capacity(n);
+    let mut kaiming_trim = Vec::with_capacity(n);
+    let mut gap_after = Vec::with_capacity(n);
+    let mut gaps = Vec::with_capacity(n);
+    let mut punct_shrink = Vec::with_capacity(n);
+    let mut space = Vec::with_capacity(n);
+    let mut widths = Vec::with_capacity(n);
+    for i in 0..n {
+        let u = sits(units, line, ctx, i);
+        trim_left.push(u.trim_left);
+        trim_right.push(u.trim_right);
+        kaiming_trim.push(u.kaiming_trim);
+        gap_after.push(u.gap_after);
+        gaps.push(u.gap);
+        punct_shrink.push(u.punct_shrink);
+        space.push(u.space);
+        widths.push(u.width);
+    }
     let width = (0..n).map(|i| widths[i] - trim_left[i] - trim_right[i] + gap_after[i]).sum();
     // Spaces' widths are carried in `space`; put them in the unit boxes through the trims so
     // that `lines` sees one number per unit.
@@ -206,12 +242,18 @@ fn natural(units: &[Unit], ctx: &LineContext) -> Natural {
 
 /// How wide `units` are as one line, and how narrow squeezing can make them.
 pub fn measure(units: &[Unit], ctx: &LineContext) -> Measure {
-    let nat = natural(units, ctx);
-    let glue = nat.gaps.iter().filter(|g| **g == GapKind::Glue).count() as f32;
-    let shrink = nat.punct_shrink.iter().sum::<f32>()
-        + glue * (CJK_LATIN_GLUE_EM - GLUE_SHRINK_EM) * ctx.em
-        + nat.space.iter().sum::<f32>() * SPACE_SHRINK;
-    Measure { natural: nat.spacing.width, min: nat.spacing.width - shrink }
+    let line = ink(units);
+    // The sums run in the order `natural`'s do, so a line measures exactly as `fit` spaces it.
+    let (mut width, mut punct, mut glue, mut space) = (-0.0f32, -0.0f32, 0usize, -0.0f32);
+    for i in 0..units.len() {
+        let u = sits(units, line, ctx, i);
+        width += u.width - u.trim_left - u.trim_right + u.gap_after;
+        punct += u.punct_shrink;
+        glue += usize::from(u.gap == GapKind::Glue);
+        space += u.space;
+    }
+    let shrink = punct + glue as f32 * (CJK_LATIN_GLUE_EM - GLUE_SHRINK_EM) * ctx.em + space * SPACE_SHRINK;
+    Measure { natural: width, min: width - shrink }
 }
 
 /// Spaces `units` as one line `width` points wide: squeezed if they are wider, stretched to it

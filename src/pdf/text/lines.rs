@@ -11,12 +11,13 @@ use super::{Glyph, Line};
 pub const EM_BOX_ASCENT: f32 = 0.88;
 pub const EM_BOX_DESCENT: f32 = 0.12;
 
-/// Lays out `units`, spaced by `spacing`, starting `start` points from the line's start.
-pub fn build(units: &[Unit], spacing: &Spacing, start: f32, size: f32) -> Line {
+/// Lays out `units`, spaced by `spacing`, starting `start` points from the line's start. Their
+/// texts move into the glyphs, not copied: a line's units are spent once it is built.
+pub fn build(units: &mut [Unit], spacing: &Spacing, start: f32, size: f32) -> Line {
     let mut glyphs: Vec<Glyph> = Vec::with_capacity(units.len());
     let mut pen = start;
     // The end of the previous glyph's box: its advance reaches to the next glyph's origin.
-    for (i, unit) in units.iter().enumerate() {
+    for (i, unit) in units.iter_mut().enumerate() {
         let box_width = unit.width - spacing.trim_left[i] - spacing.trim_right[i];
         let is_edge_space = unit.class == Class::Space && box_width <= 0.0 && unit.text.trim().is_empty();
         if !is_edge_space {
@@ -29,7 +30,7 @@ pub fn build(units: &[Unit], spacing: &Spacing, start: f32, size: f32) -> Line {
                 gid: unit.gid,
                 x,
                 advance: pen + box_width - x,
-                text: unit.text.clone(),
+                text: std::mem::take(&mut unit.text),
                 scale_x: unit.scale_x,
             });
         }

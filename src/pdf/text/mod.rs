@@ -26,6 +26,7 @@ use crate::fonts::Face;
 use crate::model::Warning;
 use crate::pdf::fonts::{FaceId, FontSet};
 
+pub use paragraph::ShapedRun;
 pub use shape::{Class, Unit};
 
 /// How the lines of a run sit between the column's edges.
@@ -161,6 +162,17 @@ pub struct SetText {
 /// starts a new paragraph (indented again).
 pub fn set(fonts: &FontSet, text: &str, style: &Style, width: f32, source_line: u32) -> SetText {
     paragraph::set(fonts, None, text, style, width, source_line)
+}
+
+/// Shapes `text` once, for [`count`] at any number of measures.
+pub fn shape_run(fonts: &FontSet, text: &str, style: &Style, source_line: u32) -> ShapedRun {
+    paragraph::shape_run(fonts, text, style, source_line)
+}
+
+/// How many lines [`set`] would make of the shaped `run` at `width`; cheaper, as nothing is
+/// spaced or positioned.
+pub fn count(run: &ShapedRun, style: &Style, width: f32) -> usize {
+    paragraph::count(run, style, width)
 }
 
 /// Sets `text` as [`set`] does, with `lead` run in at the start of its first paragraph in `face`

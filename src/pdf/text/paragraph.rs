@@ -1,14 +1,16 @@
 //! A whole run of text: hard line breaks, indents, alignment, the last-line rule and line
 //! heights. Last step of the text engine and the one [`super::set`] calls: it runs `shape`,
-//! `breaking` and `justify` on each paragraph and `lines` on each line.
+//! `breaking` and `justify` on each paragraph and `lines` on each line. [`count`] only breaks a
+//! run shaped once ([`shape_run`]): the layout tries a headline at many measures.
 
 use crate::fonts::Face;
+use crate::model::Warning;
 use crate::pdf::fonts::FontSet;
 
 use super::breaking::{break_lines, pull_down_widow};
 use super::justify::{fit, LineContext};
 use super::lines::{build, EM_BOX_ASCENT};
-use super::shape::shape;
+use super::shape::{shape, Unit};
 use super::{Align, Line, SetText, Style};
 
 /// Sets `text` (paragraphs separated by `\n`) into lines of `width` points. `lead` is a run set
@@ -18,43 +20,23 @@ pub fn set(fonts: &FontSet, lead: Option<(&str, Face)>, text: &str, style: &Styl
     let mut lines = Vec::new();
     let mut warnings = Vec::new();
     for (n, paragraph) in text.split('\n').enumerate() {
-        let mut units = Vec::new();
-        if let (0, Some((lead, face))) = (n, lead) {
-            let shaped = shape(fonts, lead, &Style { face, ..style.clone() }, source_line);
-            warnings.extend(shaped.warnings);
-            units = shaped.units;
-        }
-        let shaped = shape(fonts, paragraph, style, source_line);
-        warnings.extend(shaped.warnings);
-        units.extend(shaped.units);
-        if units.is_empty() {
+        let lead = if n == 0 { lead } else { None };
+        let Some((mut units, ranges)) = break_paragraph(fonts, lead, paragraph, style, width, source_line, &mut warnings) else {
             // An empty paragraph still takes its line: the source had a blank line there.
             lines.push(empty_line(style));
             continue;
-        }
-        let indent = |k: usize| if k == 0 { style.first_indent_em } else { style.hanging_indent_em } * style.size;
-        let room = |k: usize| width - indent(k);
-        let context = |k: usize| LineContext {
-            mode: style.punctuation,
-            em: style.size,
-            letter_spacing: style.letter_spacing_em * style.size,
-            paragraph_start: k == 0,
         };
-        // Display lines (anything not justified) break between their phrases where they can.
-        let at_spaces = style.align != Align::Justify;
-        let mut ranges = break_lines(&units, room, context, at_spaces);
-        pull_down_widow(&units, &mut ranges, room, context);
         let last = ranges.len() - 1;
         for (k, &(start, end)) in ranges.iter().enumerate() {
-            let slice = &units[start..end];
             let justify = style.align == Align::Justify && k != last;
-            let spacing = fit(slice, &context(k), room(k), justify);
+            let room = width - indent(style, k);
+            let spacing = fit(&units[start..end], &context(style, k), room, justify);
             let offset = match style.align {
-                Align::Justify | Align::Left => indent(k),
+                Align::Justify | Align::Left => indent(style, k),
                 Align::Right => width - spacing.width,
-                Align::Center => indent(k) + (room(k) - spacing.width) / 2.0,
+                Align::Center => indent(style, k) + (room - spacing.width) / 2.0,
             };
-            lines.push(build(slice, &spacing, offset, style.size));
+            lines.push(build(&mut units[start..end], &spacing, offset, style.size));
         }
     }
     // Each line owns one band of the leading, its em box centred in the band.
@@ -66,8 +48,86 @@ pub fn set(fonts: &FontSet, lead: Option<(&str, Face)>, text: &str, style: &Styl
     SetText { lines, height, warnings }
 }
 
+/// A run shaped once, to be broken at any measure: its paragraphs' units, and what shaping
+/// warned of.
+pub struct ShapedRun {
+    paragraphs: Vec<Vec<Unit>>,
+    pub warnings: Vec<Warning>,
+}
+
+/// Shapes `text` (paragraphs separated by `\n`) in `style`, for [`count`].
+pub fn shape_run(fonts: &FontSet, text: &str, style: &Style, source_line: u32) -> ShapedRun {
+    let mut warnings = Vec::new();
+    let paragraphs = text
+        .split('\n')
+        .map(|paragraph| {
+            let shaped = shape(fonts, paragraph, style, source_line);
+            warnings.extend(shaped.warnings);
+            shaped.units
+        })
+        .collect();
+    ShapedRun { paragraphs, warnings }
+}
+
+/// How many lines [`set`] makes of `run` at `width`: the same breaks, nothing spaced or
+/// positioned. What a search for a headline's measure asks at each step.
+pub fn count(run: &ShapedRun, style: &Style, width: f32) -> usize {
+    run.paragraphs.iter().map(|units| if units.is_empty() { 1 } else { break_units(units, style, width).len() }).sum()
+}
+
+/// One paragraph shaped and broken into lines: its units and each line's range of them; `None`
+/// when it is empty.
+fn break_paragraph(
+    fonts: &FontSet,
+    lead: Option<(&str, Face)>,
+    paragraph: &str,
+    style: &Style,
+    width: f32,
+    source_line: u32,
+    warnings: &mut Vec<Warning>,
+) -> Option<(Vec<Unit>, Vec<(usize, usize)>)> {
+    let mut units = Vec::new();
+    if let Some((lead, face)) = lead {
+        let shaped = shape(fonts, lead, &Style { face, ..style.clone() }, source_line);
+        warnings.extend(shaped.warnings);
+        units = shaped.units;
+    }
+    let shaped = shape(fonts, paragraph, style, source_line);
+    warnings.extend(shaped.warnings);
+    units.extend(shaped.units);
+    if units.is_empty() {
+        return None;
+    }
+    let ranges = break_units(&units, style, width);
+    Some((units, ranges))
+}
+
+/// Where the lines of a paragraph's `units` (not empty) end at `width`.
+fn break_units(units: &[Unit], style: &Style, width: f32) -> Vec<(usize, usize)> {
+    let room = |k: usize| width - indent(style, k);
+    // Display lines (anything not justified) break between their phrases where they can.
+    let at_spaces = style.align != Align::Justify;
+    let mut ranges = break_lines(units, room, |k| context(style, k), at_spaces);
+    pull_down_widow(units, &mut ranges, room, |k| context(style, k));
+    ranges
+}
+
+/// Indent of line `k` of a paragraph, in points.
+fn indent(style: &Style, k: usize) -> f32 {
+    (if k == 0 { style.first_indent_em } else { style.hanging_indent_em }) * style.size
+}
+
+fn context(style: &Style, k: usize) -> LineContext {
+    LineContext {
+        mode: style.punctuation,
+        em: style.size,
+        letter_spacing: style.letter_spacing_em * style.size,
+        paragraph_start: k == 0,
+    }
+}
+
 fn empty_line(style: &Style) -> Line {
-    let mut line = build(&[], &super::justify::Spacing { trim_left: vec![], trim_right: vec![], gap_after: vec![], width: 0.0 }, 0.0, style.size);
+    let mut line = build(&mut [], &super::justify::Spacing { trim_left: vec![], trim_right: vec![], gap_after: vec![], width: 0.0 }, 0.0, style.size);
     line.width = 0.0;
     line
 }
