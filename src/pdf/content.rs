@@ -143,19 +143,24 @@ impl ContentWriter {
 
     /// The fill colour (`k`), ink-limited, and the overprint state that goes with it.
     pub fn fill_colour(&mut self, colour: Color) {
-        let cmyk = pdfx::limit_ink([colour.c, colour.m, colour.y, colour.k]);
-        self.numbers(&cmyk);
-        self.operator(b"k");
-        self.state.fill_black = pdfx::is_full_black(cmyk);
-        self.select_overprint();
+        self.colour(colour, false);
     }
 
     /// The stroke colour (`K`), likewise.
     pub fn stroke_colour(&mut self, colour: Color) {
+        self.colour(colour, true);
+    }
+
+    fn colour(&mut self, colour: Color, stroke: bool) {
         let cmyk = pdfx::limit_ink([colour.c, colour.m, colour.y, colour.k]);
         self.numbers(&cmyk);
-        self.operator(b"K");
-        self.state.stroke_black = pdfx::is_full_black(cmyk);
+        self.operator(if stroke { b"K" } else { b"k" });
+        let black = pdfx::is_full_black(cmyk);
+        if stroke {
+            self.state.stroke_black = black;
+        } else {
+            self.state.fill_black = black;
+        }
         self.select_overprint();
     }
 
