@@ -72,15 +72,10 @@ pub fn load(issue: &Issue, dir: &Path, warnings: &mut Vec<Warning>) -> Pictures 
         match load_one(dir, src) {
             Ok((format, image, bytes)) => {
                 let number = pictures.list.len() + 1;
-                let picture = match (format, jpeg_as_it_is(&bytes, &image)) {
-                    (ImageFormat::Jpeg, Some(bytes)) => Picture {
-                        href: format!("images/photo-{number:02}.jpg"),
-                        media_type: "image/jpeg",
-                        width: image.width(),
-                        height: image.height(),
-                        bytes,
-                    },
-                    _ => encode(image, format, number),
+                let kept = (format == ImageFormat::Jpeg).then(|| jpeg_as_it_is(&bytes, &image)).flatten();
+                let picture = match kept {
+                    Some(bytes) => picture(number, &image, "jpg", "image/jpeg", bytes),
+                    None => encode(image, format, number),
                 };
                 pictures.by_src.insert(src.to_string(), pictures.list.len());
                 pictures.list.push(picture);
@@ -216,13 +211,12 @@ fn encode(image: DynamicImage, format: ImageFormat, number: usize) -> Picture {
         .expect("JPEG encoding into memory cannot fail");
         ("jpg", "image/jpeg")
     };
-    Picture {
-        href: format!("images/photo-{number:02}.{ext}"),
-        media_type,
-        bytes,
-        width: image.width(),
-        height: image.height(),
-    }
+    picture(number, &image, ext, media_type, bytes)
+}
+
+/// The book's `number`th photo: `image`'s size, in `bytes` of type `media_type`.
+fn picture(number: usize, image: &DynamicImage, ext: &str, media_type: &'static str, bytes: Vec<u8>) -> Picture {
+    Picture { href: format!("images/photo-{number:02}.{ext}"), media_type, bytes, width: image.width(), height: image.height() }
 }
 
 #[cfg(test)]
