@@ -27,7 +27,7 @@ use crate::error::{Error, Result};
 pub const ID_PLACEHOLDER: [u8; 16] = *b"papertool:ID:tbd";
 
 /// What a stream holds, for how hard to deflate it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     /// Page content: glyph ids, positions and each line's ActualText.
     Content,
@@ -55,25 +55,25 @@ const CONTENT_LEVEL: i32 = 6;
 const OTHER_LEVEL: i32 = 6;
 
 /// The deflate level for a stream of `kind`.
-fn level_for(kind: Kind) -> libdeflater::CompressionLvl {
-    let level = match kind {
+fn level_for(kind: Kind) -> i32 {
+    match kind {
         Kind::Font => FONT_LEVEL,
         Kind::Content => CONTENT_LEVEL,
         Kind::Image => IMAGE_LEVEL,
         Kind::Other => OTHER_LEVEL,
-    };
-    libdeflater::CompressionLvl::new(level).expect("the levels above are libdeflate's")
+    }
 }
 
-/// `bytes` as a zlib stream (what `/FlateDecode` reads), at `kind`'s level.
-fn deflate(bytes: &[u8], kind: Kind) -> Vec<u8> {
+/// `bytes` deflated at `level` (libdeflate's 0–12) into a zlib stream.
+fn deflate(bytes: &[u8], level: i32) -> Vec<u8> {
     thread_local! {
         /// A compressor a level, kept for the thread's next stream: libdeflate allocates its
         /// match finder with the C allocator, so a fresh one a stream costs fresh pages.
-        static COMPRESSORS: RefCell<BTreeMap<Kind, libdeflater::Compressor>> = const { RefCell::new(BTreeMap::new()) };
+        static COMPRESSORS: RefCell<BTreeMap<i32, libdeflater::Compressor>> = const { RefCell::new(BTreeMap::new()) };
     }
+    let level = libdeflater::CompressionLvl::new(level).expect("the callers' levels are libdeflate's");
     COMPRESSORS.with_borrow_mut(|compressors| {
-        let compressor = compressors.entry(kind).or_insert_with(|| libdeflater::Compressor::new(level_for(kind)));
+        let compressor = compressors.entry(level.into()).or_insert_with(|| libdeflater::Compressor::new(level));
         let mut out = vec![0; compressor.zlib_compress_bound(bytes.len())];
         let len = compressor.zlib_compress(bytes, &mut out).expect("the buffer is the bound libdeflate asked for");
         out.truncate(len);
@@ -126,7 +126,7 @@ fn compress(doc: &mut Document) {
         pending.push((stream, kind));
     }
     pending.par_iter_mut().for_each(|(stream, kind)| {
-        let compressed = deflate(&stream.content, *kind);
+        let compressed = deflate(&stream.content, level_for(*kind));
         if compressed.len() < stream.content.len() {
             stream.set_content(compressed);
             stream.dict.set("Filter", Object::from("FlateDecode"));
@@ -240,7 +240,24 @@ fn estimated_size(doc: &Document) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use lopdf::{dictionary, Stream};
+
+    #[test]
+    fn round_trips_through_an_independent_inflater_at_every_level() {
+        let text: Vec<u8> = (0..200_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 27) as u8 + b'a').collect();
+        for level in 1..=12 {
+            let packed = deflate(&text, level);
+            assert!(packed.len() < text.len(), "level {level} compresses");
+            let mut unpacked = Vec::new();
+            std::io::Read::read_to_end(&mut flate2::read::ZlibDecoder::new(&packed[..]), &mut unpacked).unwrap();
+            assert_eq!(unpacked, text, "level {level}");
+        }
+        assert_eq!(deflate(&text, 6), deflate(&text, 6), "a kept compressor gives the same bytes");
+        let mut unpacked = Vec::new();
+        std::io::Read::read_to_end(&mut flate2::read::ZlibDecoder::new(&deflate(b"", 1)[..]), &mut unpacked).unwrap();
+        assert!(unpacked.is_empty());
+    }
+
+    use lopdf::dictionary;
 
     fn document(text: &str) -> Document {
         let mut doc = Document::with_version("1.6");
