@@ -250,8 +250,11 @@ pub fn convert(job: &Job, settings: &Settings) -> (Outcome, Vec<String>) {
     messages.extend(warning_lines(&shown, &issue.warnings));
     let mut failed = exit::OK;
     let mut warned = !issue.warnings.is_empty();
-    for (edition, output) in &job.outputs {
-        match make(&issue, &job.input, &shown, *edition, settings) {
+    // The editions are made in parallel (one issue's `all` takes the longer of the two, not
+    // their sum), then written and reported in the order asked for.
+    let made: Vec<_> = job.outputs.par_iter().map(|(edition, _)| make(&issue, &job.input, &shown, *edition, settings)).collect();
+    for ((_, output), made) in job.outputs.iter().zip(made) {
+        match made {
             Ok((bytes, warnings)) => {
                 warned |= !warnings.is_empty();
                 messages.extend(warnings);
