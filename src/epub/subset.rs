@@ -2,16 +2,17 @@
 //! small enough to embed (a few hundred KB instead of 7 MB a face).
 //!
 //! Runs after the documents are written (`xhtml` has noted every character by weight). The
-//! outlines are subset by the `subsetter` crate, which makes fonts for PDF: it leaves out the
-//! `cmap` (character → glyph) and `OS/2` tables a PDF does not need but a reading system does.
-//! This module puts them back — a `cmap` for the kept characters, mapping to the new glyph ids, and
-//! the original `OS/2` with its character range updated — and reassembles the font file.
+//! outlines and the tables that follow the glyph set (`CFF `, `hmtx`, `hhea`, `maxp`, `name`,
+//! `post`, `head`) come from [`crate::fonts::subset`]; a face it does not handle (TrueType, or
+//! CFF it leaves) is cut by the `subsetter` crate, which makes fonts for PDF. A reading system
+//! also needs what neither writes: a `cmap` (character → glyph) for the kept characters, mapping to
+//! the new glyph ids, and the original `OS/2` with its character range updated. This module adds
+//! them and assembles the font file.
 
 use std::collections::BTreeSet;
 
-use subsetter::GlyphRemapper;
-
 use crate::error::{Error, Result};
+use crate::fonts::{self, subset::GlyphOrder};
 
 /// A subset ready to embed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,6 +35,9 @@ const HEAD: u32 = tag(b"head");
 const OS2: u32 = tag(b"OS/2");
 const CFF: u32 = tag(b"CFF ");
 
+/// The sfnt version of a font with CFF outlines.
+const OPENTYPE_CFF: u32 = tag(b"OTTO");
+
 /// Where `usFirstCharIndex` sits in the `OS/2` table (`usLastCharIndex` follows it).
 const OS2_FIRST_CHAR_OFFSET: usize = 64;
 
@@ -50,23 +54,32 @@ const MAX_FORMAT4_SEGMENTS: usize = (u16::MAX as usize - 16) / 8;
 pub fn subset(font: &[u8], chars: &BTreeSet<char>, name: &str) -> Result<Subset> {
     let fail = |why: String| Error::failed(format!("{name}: cannot subset the font: {why}"));
     let face = ttf_parser::Face::parse(font, 0).map_err(|e| fail(e.to_string()))?;
-    let mut remapper = GlyphRemapper::new();
-    remapper.remap(0); // .notdef stays glyph 0, as the format requires
+    let mut order = GlyphOrder::new(); // .notdef stays glyph 0, as the format requires
     let mut mapped: Vec<(u32, u16)> = Vec::new();
     for &c in chars {
         if let Some(gid) = face.glyph_index(c) {
-            mapped.push((c as u32, remapper.remap(gid.0)));
+            mapped.push((c as u32, order.add(gid.0)));
         }
     }
-    let outlines = subsetter::subset(font, 0, &remapper).map_err(|e| fail(e.to_string()))?;
-    let mut tables = read_tables(&outlines).ok_or_else(|| fail("the subset is malformed".into()))?;
+    let raw = face.raw_face();
+    let ours = raw.table(ttf_parser::Tag(CFF)).map(|_| fonts::subset::opentype_tables(raw, order.glyphs()));
+    let (flavor, mut tables) = match ours {
+        Some(Ok(tables)) => (OPENTYPE_CFF, tables),
+        Some(Err(e @ fonts::cff::Error::Malformed(_))) => return Err(fail(e.to_string())),
+        // TrueType faces and the CFF ones fonts::subset leaves (name-keyed, seac).
+        None | Some(Err(fonts::cff::Error::Unsupported(_))) => {
+            let remapper = subsetter::GlyphRemapper::new_from_glyphs(order.glyphs());
+            let outlines = subsetter::subset(font, 0, &remapper).map_err(|e| fail(e.to_string()))?;
+            let tables = read_tables(&outlines).ok_or_else(|| fail("the subset is malformed".into()))?;
+            (u32::from_be_bytes(outlines[..4].try_into().expect("a font has a header")), tables)
+        }
+    };
     tables.retain(|(t, _)| *t != CMAP && *t != OS2);
     tables.push((CMAP, cmap(&mapped)));
-    if let Some(os2) = face.raw_face().table(ttf_parser::Tag(OS2)) {
+    if let Some(os2) = raw.table(ttf_parser::Tag(OS2)) {
         tables.push((OS2, os2_for(os2, &mapped)));
     }
     let cff = tables.iter().any(|(t, _)| *t == CFF);
-    let flavor = u32::from_be_bytes(outlines[..4].try_into().expect("a font has a header"));
     Ok(Subset {
         bytes: assemble(flavor, tables),
         media_type: if cff { "font/otf" } else { "font/ttf" },

@@ -275,8 +275,8 @@ const fn tag(s: &[u8; 4]) -> u32 {
     u32::from_be_bytes(*s)
 }
 
-pub const CFF: u32 = tag(b"CFF ");
-pub const HEAD: u32 = tag(b"head");
+const CFF: u32 = tag(b"CFF ");
+const HEAD: u32 = tag(b"head");
 const HHEA: u32 = tag(b"hhea");
 const HMTX: u32 = tag(b"hmtx");
 const MAXP: u32 = tag(b"maxp");
