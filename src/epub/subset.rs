@@ -274,4 +274,145 @@ mod tests {
         let table = cmap(&mapped);
         assert_eq!(u16::from_be_bytes([table[2], table[3]]), 2, "format 4 and format 12");
     }
+
+    /// Characters of the seed (beside the repository) and of a sample.
+    fn issue_chars() -> BTreeSet<char> {
+        let seed = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/seed/000_f05fcb516d19c53a.txt");
+        let sample = concat!(env!("CARGO_MANIFEST_DIR"), "/samples/jialing-2025-10-15.txt");
+        let mut chars: BTreeSet<char> = std::fs::read_to_string(sample).unwrap().chars().collect();
+        match std::fs::read_to_string(seed) {
+            Ok(text) => chars.extend(text.chars()),
+            Err(e) => {
+                assert!(std::env::var_os("PAPERTOOL_REQUIRE_VALIDATORS").is_none(), "the seed is required: {e}");
+                eprintln!("the seed's characters skipped: {seed}: {e}");
+            }
+        }
+        chars
+    }
+
+    #[derive(Default, PartialEq, Debug)]
+    struct Path(Vec<(u8, [f32; 6])>);
+
+    impl ttf_parser::OutlineBuilder for Path {
+        fn move_to(&mut self, x: f32, y: f32) {
+            self.0.push((b'M', [x, y, 0.0, 0.0, 0.0, 0.0]));
+        }
+        fn line_to(&mut self, x: f32, y: f32) {
+            self.0.push((b'L', [x, y, 0.0, 0.0, 0.0, 0.0]));
+        }
+        fn quad_to(&mut self, x1: f32, y1: f32, x: f32, y: f32) {
+            self.0.push((b'Q', [x1, y1, x, y, 0.0, 0.0]));
+        }
+        fn curve_to(&mut self, x1: f32, y1: f32, x2: f32, y2: f32, x: f32, y: f32) {
+            self.0.push((b'C', [x1, y1, x2, y2, x, y]));
+        }
+        fn close(&mut self) {
+            self.0.push((b'Z', [0.0; 6]));
+        }
+    }
+
+    #[test]
+    fn every_character_keeps_its_outline_and_advance() {
+        let dir = FontDir::locate(None).unwrap();
+        let chars = issue_chars();
+        for kind in [Face::SerifRegular, Face::SerifBold, Face::SansBold] {
+            let font = dir.load(kind).unwrap();
+            let original = ttf_parser::Face::parse(&font, 0).unwrap();
+            let s = subset(&font, &chars, "face").unwrap();
+            assert_eq!(s.bytes, subset(&font, &chars, "face").unwrap().bytes, "deterministic");
+            assert_eq!(checksum(&s.bytes), CHECKSUM_MAGIC);
+            let cut = ttf_parser::Face::parse(&s.bytes, 0).unwrap();
+            assert_eq!(cut.units_per_em(), original.units_per_em());
+            assert_eq!((cut.ascender(), cut.descender()), (original.ascender(), original.descender()));
+            for &c in &chars {
+                let Some(old) = original.glyph_index(c) else { continue };
+                let new = cut.glyph_index(c).unwrap_or_else(|| panic!("{kind}: {c} not mapped"));
+                assert_eq!(cut.glyph_hor_advance(new), original.glyph_hor_advance(old), "{kind}: advance of {c}");
+                assert_eq!(cut.glyph_hor_side_bearing(new), original.glyph_hor_side_bearing(old), "{kind}: bearing of {c}");
+                let (mut want, mut got) = (Path::default(), Path::default());
+                assert_eq!(cut.outline_glyph(new, &mut got), original.outline_glyph(old, &mut want), "{kind}: box of {c}");
+                assert_eq!(got, want, "{kind}: outline of {c}");
+            }
+        }
+    }
+
+    /// Runs an outside validator; `None` (after saying why) when it is not installed and the
+    /// validators are not required.
+    fn validator(program: &str, args: &[&std::ffi::OsStr]) -> Option<std::process::Output> {
+        match std::process::Command::new(program).args(args).output() {
+            Ok(out) => Some(out),
+            Err(e) => {
+                assert!(std::env::var_os("PAPERTOOL_REQUIRE_VALIDATORS").is_none(), "{program} is required: {e}");
+                eprintln!("skipped: {program} cannot run: {e}");
+                None
+            }
+        }
+    }
+
+    /// fontTools draws every glyph of the EPUB's OpenType subset and of the PDF's bare CFF.
+    const FONTTOOLS_DRAW: &str = r#"
+import io, sys
+from fontTools.ttLib import TTFont
+from fontTools.cffLib import CFFFontSet
+from fontTools.pens.recordingPen import RecordingPen
+from fontTools.pens.boundsPen import BoundsPen
+otf, bare = sys.argv[1], sys.argv[2]
+font = TTFont(otf)
+glyphs = font.getGlyphSet()
+for name in font.getGlyphOrder():
+    glyphs[name].draw(RecordingPen())
+    glyphs[name].draw(BoundsPen(glyphs))
+cff = CFFFontSet()
+with open(bare, "rb") as f:
+    cff.decompile(io.BytesIO(f.read()), None)
+top = cff.topDictIndex[0]
+assert top.ROS == ("Adobe", "Identity", 0), top.ROS
+assert not hasattr(top, "FDArray") or len(top.FDArray) >= 1
+strings = top.CharStrings
+for name in top.charset:
+    strings[name].draw(RecordingPen())
+assert len(top.charset) == top.CIDCount == len(font.getGlyphOrder()), (len(top.charset), top.CIDCount)
+print(len(top.charset))
+"#;
+
+    #[test]
+    fn validators_accept_the_subsets() {
+        let dir = FontDir::locate(None).unwrap();
+        let chars = issue_chars();
+        let tmp = tempfile::tempdir().unwrap();
+        for kind in [Face::SerifRegular, Face::SansBold] {
+            let font = dir.load(kind).unwrap();
+            let s = subset(&font, &chars, "face").unwrap();
+            let otf = tmp.path().join(format!("{kind}"));
+            std::fs::write(&otf, &s.bytes).unwrap();
+            // The PDF's program: the bare CFF of the same glyphs.
+            let face = ttf_parser::Face::parse(&font, 0).unwrap();
+            let mut order = GlyphOrder::new();
+            for &c in &chars {
+                if let Some(g) = face.glyph_index(c) {
+                    order.add(g.0);
+                }
+            }
+            let cff = fonts::subset::cff(face.raw_face().table(ttf_parser::Tag(CFF)).unwrap(), order.glyphs()).unwrap();
+            let bare = tmp.path().join(format!("{kind}.cff"));
+            std::fs::write(&bare, &cff).unwrap();
+
+            let have_fonttools = validator("python3", &["-c".as_ref(), "import fontTools".as_ref()]).filter(|o| {
+                o.status.success() || {
+                    assert!(std::env::var_os("PAPERTOOL_REQUIRE_VALIDATORS").is_none(), "fontTools is required");
+                    eprintln!("skipped: fontTools is not installed (pip install fonttools)");
+                    false
+                }
+            });
+            if have_fonttools.is_some() {
+                let out = validator("python3", &["-c".as_ref(), FONTTOOLS_DRAW.as_ref(), otf.as_os_str(), bare.as_os_str()]).unwrap();
+                assert!(out.status.success(), "{kind}: fontTools: {}", String::from_utf8_lossy(&out.stderr));
+                assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), order.glyphs().len().to_string());
+            }
+            let clean = tmp.path().join(format!("{kind}.ots"));
+            if let Some(out) = validator("ots-sanitize", &[otf.as_os_str(), clean.as_os_str()]) {
+                assert!(out.status.success(), "{kind}: ots-sanitize: {}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+            }
+        }
+    }
 }
