@@ -78,7 +78,7 @@ const SEAC_OPERANDS: usize = 4;
 /// Appends `charstring`, its subroutine calls inlined, to `out`.
 pub fn desubroutinize(charstring: &[u8], global: &Subrs, local: &Subrs, out: &mut Vec<u8>) -> Result<()> {
     let start = out.len();
-    let mut run = Run { global, local, out, start, operands: 0, stems: 0, last_number: None, calls: 0 };
+    let mut run = Run { global, local, out, start, operands: 0, stems: 0, carried: None, calls: 0 };
     run.inline(charstring, 0)?;
     Ok(())
 }
@@ -101,45 +101,67 @@ struct Run<'r, 'a> {
     operands: usize,
     /// Stem hints declared so far.
     stems: usize,
-    /// The last token, if it was an integer: where it starts in `out` and its value (the
-    /// operand of a call that follows).
-    last_number: Option<(usize, i32)>,
+    /// A subroutine that just returned ended in an integer: where it starts in `out`, and its
+    /// value (the operand of a call right after).
+    carried: Option<(usize, i32)>,
     calls: usize,
 }
 
+/// The integer starting at `code[at]` (a number token, bounds already checked); `None` for a
+/// 16.16 fixed-point number.
+fn integer(code: &[u8], at: usize) -> Option<i32> {
+    let b0 = code[at];
+    match b0 {
+        32..=246 => Some(i32::from(b0) - 139),
+        247..=250 => Some((i32::from(b0) - 247) * 256 + i32::from(code[at + 1]) + 108),
+        251..=254 => Some(-(i32::from(b0) - 251) * 256 - i32::from(code[at + 1]) - 108),
+        op::SHORTINT => Some(i32::from(i16::from_be_bytes([code[at + 1], code[at + 2]]))),
+        _ => None,
+    }
+}
+
 impl Run<'_, '_> {
+    /// Inlines `code`. Its bytes are scanned token by token but copied in runs: from the last
+    /// call (or the start) up to the next call, `return` or `endchar`.
     fn inline(&mut self, code: &[u8], depth: usize) -> Result<End> {
         let mut at = 0;
+        // `code[..copied]` is in `out` already (or was a dropped subroutine number).
+        let mut copied = 0;
+        // The last token, if it was a number: where it starts in `code`.
+        let mut number_at: Option<usize> = None;
         while at < code.len() {
             let b0 = code[at];
+            let carried = self.carried.take();
             let number_len = match b0 {
-                32..=246 => Some(1),
-                247..=254 => Some(2),
-                op::SHORTINT => Some(3),
-                op::FIXED => Some(5),
-                _ => None,
+                32..=246 => 1,
+                247..=254 => 2,
+                op::SHORTINT => 3,
+                op::FIXED => 5,
+                _ => 0,
             };
-            if let Some(len) = number_len {
-                let bytes = code.get(at..at + len).ok_or(Error::Malformed("charstring ends inside a number"))?;
-                let value = match b0 {
-                    32..=246 => Some(i32::from(b0) - 139),
-                    247..=250 => Some((i32::from(b0) - 247) * 256 + i32::from(bytes[1]) + 108),
-                    251..=254 => Some(-(i32::from(b0) - 251) * 256 - i32::from(bytes[1]) - 108),
-                    op::SHORTINT => Some(i32::from(i16::from_be_bytes([bytes[1], bytes[2]]))),
-                    _ => None, // 16.16 fixed: never a subroutine number
-                };
-                self.last_number = value.map(|v| (self.out.len(), v));
-                self.out.extend_from_slice(bytes);
+            if number_len > 0 {
+                if at + number_len > code.len() {
+                    return Err(Error::Malformed("charstring ends inside a number"));
+                }
+                number_at = Some(at);
                 self.operands += 1;
-                at += len;
+                at += number_len;
                 continue;
             }
-            let last_number = self.last_number.take();
+            let number = number_at.take();
             match b0 {
                 op::CALLSUBR | op::CALLGSUBR => {
                     // The number is dropped from the output: the subroutine's bytes take the
                     // call's place, on the same operand stack.
-                    let (pos, number) = last_number.ok_or(Error::Unsupported("subroutine number not a literal"))?;
+                    let (pos, value) = match (number, carried) {
+                        (Some(n), _) => {
+                            self.out.extend_from_slice(&code[copied..n]);
+                            (self.out.len(), integer(code, n))
+                        }
+                        (None, Some((pos, value))) if copied == at => (pos, Some(value)),
+                        _ => return Err(Error::Unsupported("subroutine number not a literal")),
+                    };
+                    let value = value.ok_or(Error::Malformed("subroutine number not an integer"))?;
                     self.out.truncate(pos);
                     self.operands -= 1;
                     if depth + 1 > MAX_CALL_DEPTH {
@@ -150,42 +172,40 @@ impl Run<'_, '_> {
                         return Err(Error::Malformed("too many subroutine calls in one glyph"));
                     }
                     let subrs = if b0 == op::CALLSUBR { self.local } else { self.global };
-                    let subr = subrs.get(number)?;
+                    let subr = subrs.get(value)?;
                     if let End::EndChar = self.inline(subr, depth + 1)? {
                         return Ok(End::EndChar);
                     }
                     at += 1;
+                    copied = at;
                 }
-                op::RETURN => {
-                    // A subroutine's last token may be an operand of what follows the call.
-                    self.last_number = last_number;
-                    return Ok(End::Return);
-                }
+                op::RETURN => return self.ret(code, copied, at, number),
                 op::ENDCHAR => {
                     if self.operands >= SEAC_OPERANDS {
                         return Err(Error::Unsupported("seac accent composition"));
                     }
-                    self.out.push(b0);
+                    self.flush(&code[copied..=at])?;
                     return Ok(End::EndChar);
                 }
                 op::HSTEM | op::VSTEM | op::HSTEMHM | op::VSTEMHM => {
                     self.stems += self.operands / 2;
-                    self.operator(&code[at..at + 1])?;
+                    self.operands = 0;
                     at += 1;
                 }
                 op::HINTMASK | op::CNTRMASK => {
                     // Operands left here are the implicit vstems of `vstemhm`.
                     self.stems += self.operands / 2;
-                    let len = 1 + self.stems.div_ceil(8);
-                    let bytes = code.get(at..at + len).ok_or(Error::Malformed("charstring ends inside a hint mask"))?;
-                    self.operator(bytes)?;
-                    at += len;
+                    self.operands = 0;
+                    at += 1 + self.stems.div_ceil(8);
+                    if at > code.len() {
+                        return Err(Error::Malformed("charstring ends inside a hint mask"));
+                    }
                 }
                 ESCAPE => {
                     let op2 = *code.get(at + 1).ok_or(Error::Malformed("charstring ends inside an operator"))?;
                     match op2 {
                         // dotsection (deprecated, a no-op), hflex, flex, hflex1, flex1.
-                        0 | 34..=37 => self.operator(&code[at..at + 2])?,
+                        0 | 34..=37 => self.operands = 0,
                         // The arithmetic and storage operators compute operands at run time,
                         // which copying cannot follow; no CJK font of ours uses them.
                         3..=30 => return Err(Error::Unsupported("charstring arithmetic operators")),
@@ -193,21 +213,28 @@ impl Run<'_, '_> {
                     }
                     at += 2;
                 }
-                // rmoveto … hvcurveto: path operators, copied as they are.
+                // rmoveto … hvcurveto: path operators.
                 4..=8 | 21 | 22 | 24..=27 | 30 | 31 => {
-                    self.operator(&code[at..at + 1])?;
+                    self.operands = 0;
                     at += 1;
                 }
                 _ => return Err(Error::Malformed("reserved charstring operator")),
             }
         }
+        // A subroutine may end without `return`.
+        self.ret(code, copied, code.len(), number_at)
+    }
+
+    /// Ends a stretch at `at` (a `return` or its end): copies what is left, and carries a last
+    /// integer over to the caller, whose next token may be a call that takes it.
+    fn ret(&mut self, code: &[u8], copied: usize, at: usize, number: Option<usize>) -> Result<End> {
+        self.flush(&code[copied..at])?;
+        self.carried = number.and_then(|n| integer(code, n).map(|v| (self.out.len() - (at - n), v)));
         Ok(End::Return)
     }
 
-    /// Copies an operator (with its mask bytes), which clears the operand stack.
-    fn operator(&mut self, bytes: &[u8]) -> Result<()> {
+    fn flush(&mut self, bytes: &[u8]) -> Result<()> {
         self.out.extend_from_slice(bytes);
-        self.operands = 0;
         if self.out.len() - self.start > MAX_GLYPH_BYTES {
             return Err(Error::Malformed("glyph too long with its subroutines inlined"));
         }
