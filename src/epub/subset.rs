@@ -66,7 +66,7 @@ pub fn subset(font: &[u8], chars: &BTreeSet<char>, name: &str) -> Result<Subset>
     let (flavor, mut tables) = match ours {
         Some(Ok(tables)) => (OPENTYPE_CFF, tables),
         Some(Err(e @ fonts::cff::Error::Malformed(_))) => return Err(fail(e.to_string())),
-        // TrueType faces and the CFF ones fonts::subset leaves (name-keyed, seac).
+        // TrueType faces and the CFF ones fonts::subset leaves (seac accents).
         None | Some(Err(fonts::cff::Error::Unsupported(_))) => {
             let remapper = subsetter::GlyphRemapper::new_from_glyphs(order.glyphs());
             let outlines = subsetter::subset(font, 0, &remapper).map_err(|e| fail(e.to_string()))?;
@@ -380,8 +380,15 @@ print(len(top.charset))
         let dir = FontDir::locate(None).unwrap();
         let chars = issue_chars();
         let tmp = tempfile::tempdir().unwrap();
-        for kind in [Face::SerifRegular, Face::SansBold] {
-            let font = dir.load(kind).unwrap();
+        let mut faces: Vec<(String, Vec<u8>)> =
+            [Face::SerifRegular, Face::SansBold].iter().map(|&f| (f.to_string(), dir.load(f).unwrap().to_vec())).collect();
+        // A name-keyed face, converted to CID-keyed, where the system has one.
+        let name_keyed = "/usr/share/fonts/opentype/urw-base35/NimbusSans-Regular.otf";
+        match std::fs::read(name_keyed) {
+            Ok(data) => faces.push(("NimbusSans-Regular.otf".into(), data)),
+            Err(e) => eprintln!("no name-keyed face checked: {name_keyed}: {e}"),
+        }
+        for (kind, font) in faces {
             let s = subset(&font, &chars, "face").unwrap();
             let otf = tmp.path().join(format!("{kind}"));
             std::fs::write(&otf, &s.bytes).unwrap();

@@ -13,8 +13,9 @@ use std::fmt;
 pub enum Error {
     /// The table breaks the format (truncated, offsets out of range, calls too deep, …).
     Malformed(&'static str),
-    /// Valid CFF this reader does not handle (name-keyed fonts, `seac` accents, computed
-    /// subroutine numbers); the caller cuts such a face with the `subsetter` crate instead.
+    /// Valid CFF this reader does not handle (`seac` accents, computed subroutine numbers,
+    /// several fonts in one table); the caller cuts such a face with the `subsetter` crate
+    /// instead.
     Unsupported(&'static str),
 }
 
@@ -371,20 +372,30 @@ pub const STANDARD_STRINGS: usize = 391;
 /// The `CharstringType` this reader knows: Type 2.
 const TYPE2_CHARSTRINGS: i32 = 2;
 
-/// A CID-keyed CFF font, read just far enough to find each part.
+/// A CFF font, read just far enough to find each part.
 #[derive(Debug, Clone)]
-pub struct CidFont<'a> {
+pub struct Font<'a> {
     pub names: Index<'a>,
     pub top: Vec<Entry<'a>>,
     pub strings: Index<'a>,
     pub global_subrs: Index<'a>,
     pub char_strings: Index<'a>,
-    pub fd_array: Index<'a>,
-    pub fd_select: FdSelect<'a>,
+    keying: Keying<'a>,
     data: &'a [u8],
 }
 
-/// One Font DICT of a CID font with its Private DICT and local subroutines.
+/// How glyphs find their Private DICT.
+#[derive(Debug, Clone)]
+enum Keying<'a> {
+    /// A CID font: each glyph's Font DICT is given by FDSelect.
+    Cid { fd_array: Index<'a>, fd_select: FdSelect<'a> },
+    /// A name-keyed font: one Private DICT, named by the Top DICT's `Private` entry, which
+    /// reads as the single Font DICT of a CID font.
+    Name { private: Entry<'a> },
+}
+
+/// One Font DICT of a CID font (empty for a name-keyed font) with its Private DICT and local
+/// subroutines.
 #[derive(Debug, Clone)]
 pub struct FontDict<'a> {
     pub dict: Vec<Entry<'a>>,
@@ -395,9 +406,9 @@ pub struct FontDict<'a> {
 /// The INDEX of no entries, for a Private DICT without `Subrs`.
 static EMPTY_INDEX: [u8; INDEX_COUNT_SIZE] = [0, 0];
 
-impl<'a> CidFont<'a> {
+impl<'a> Font<'a> {
     /// Reads the `CFF ` table `data`.
-    pub fn parse(data: &'a [u8]) -> Result<CidFont<'a>> {
+    pub fn parse(data: &'a [u8]) -> Result<Font<'a>> {
         if read_u8(data, 0)? != 1 {
             return Err(Error::Unsupported("CFF major version not 1"));
         }
@@ -412,9 +423,6 @@ impl<'a> CidFont<'a> {
             return Err(Error::Unsupported("more than one font in the CFF table"));
         }
         let top = parse_dict(top_dicts.get(0)?)?;
-        if find(&top, op::ROS).is_none() {
-            return Err(Error::Unsupported("name-keyed font"));
-        }
         if let Some(kind) = find(&top, op::CHARSTRING_TYPE) {
             if kind.int(0)? != TYPE2_CHARSTRINGS {
                 return Err(Error::Unsupported("charstrings not Type 2"));
@@ -424,16 +432,45 @@ impl<'a> CidFont<'a> {
             find(&top, o).ok_or(Error::Malformed(what)).and_then(|e| e.offset(0))
         };
         let char_strings = Index::parse(data, required(op::CHAR_STRINGS, "no CharStrings")?)?;
-        let fd_array = Index::parse(data, required(op::FD_ARRAY, "CID font without FDArray")?)?;
-        let fd_select = FdSelect::parse(data, required(op::FD_SELECT, "CID font without FDSelect")?, char_strings.len())?;
-        Ok(CidFont { names, top, strings, global_subrs, char_strings, fd_array, fd_select, data })
+        let keying = if find(&top, op::ROS).is_some() {
+            let fd_array = Index::parse(data, required(op::FD_ARRAY, "CID font without FDArray")?)?;
+            let fd_select = FdSelect::parse(data, required(op::FD_SELECT, "CID font without FDSelect")?, char_strings.len())?;
+            Keying::Cid { fd_array, fd_select }
+        } else {
+            let private = find(&top, op::PRIVATE).ok_or(Error::Malformed("font without Private DICT"))?.clone();
+            Keying::Name { private }
+        };
+        Ok(Font { names, top, strings, global_subrs, char_strings, keying, data })
+    }
+
+    /// How many Font DICTs the font has (one for a name-keyed font).
+    pub fn font_dicts(&self) -> usize {
+        match &self.keying {
+            Keying::Cid { fd_array, .. } => fd_array.len(),
+            Keying::Name { .. } => 1,
+        }
+    }
+
+    /// The Font DICT of glyph `gid`.
+    pub fn fd(&self, gid: u16) -> Result<u8> {
+        match &self.keying {
+            Keying::Cid { fd_select, .. } => fd_select.fd(gid),
+            Keying::Name { .. } => Ok(0),
+        }
     }
 
     /// Font DICT `fd` with its Private DICT and local subroutines.
     pub fn font_dict(&self, fd: u8) -> Result<FontDict<'a>> {
-        let dict = parse_dict(self.fd_array.get(usize::from(fd))?)?;
-        let entry = find(&dict, op::PRIVATE).ok_or(Error::Malformed("Font DICT without Private DICT"))?;
-        let (size, offset) = (entry.offset(0)?, entry.offset(1)?);
+        let (dict, private) = match &self.keying {
+            Keying::Cid { fd_array, .. } => {
+                let dict = parse_dict(fd_array.get(usize::from(fd))?)?;
+                let private = find(&dict, op::PRIVATE).ok_or(Error::Malformed("Font DICT without Private DICT"))?.clone();
+                (dict, private)
+            }
+            Keying::Name { private } if fd == 0 => (Vec::new(), private.clone()),
+            Keying::Name { .. } => return Err(Error::Malformed("Font DICT out of range")),
+        };
+        let (size, offset) = (private.offset(0)?, private.offset(1)?);
         let bytes = offset.checked_add(size).and_then(|end| self.data.get(offset..end)).ok_or(Error::Malformed("Private DICT out of range"))?;
         let private = parse_dict(bytes)?;
         let local_subrs = match find(&private, op::SUBRS) {

@@ -1,4 +1,4 @@
-//! Cutting a CFF (CID-keyed) face down to the glyphs a document uses, for both editions: the
+//! Cutting a CFF face down to the glyphs a document uses, for both editions: the
 //! PDF embeds the bare `CFF ` table ([`cff`]), the EPUB a whole OpenType file, whose tables
 //! besides `cmap` and `OS/2` come from [`opentype_tables`].
 //!
@@ -10,12 +10,13 @@
 //! integer form, so the layout is known before anything is written; the output depends only on
 //! the font and the glyph order.
 //!
-//! Name-keyed CFF and the few charstring constructs copying cannot follow come back as
+//! A name-keyed font becomes a CID font of one Font DICT (its Private DICT; the glyph names
+//! go). The few charstring constructs copying cannot follow come back as
 //! [`Error::Unsupported`]; the callers cut such faces (and TrueType ones) with `subsetter`.
 
 use std::collections::HashMap;
 
-use super::cff::{self, op, write_index, write_int, write_int5, write_op, CidFont, Error, FontDict, Operator, Result, INT5_SIZE};
+use super::cff::{self, op, write_index, write_int, write_int5, write_op, Font, Error, FontDict, Operator, Result, INT5_SIZE};
 use super::charstring::{desubroutinize, Subrs};
 
 /// The glyphs of a subset in their new order: `.notdef` first, as the formats require, then each
@@ -85,7 +86,7 @@ const FD_SELECT_RANGES: u8 = 3;
 
 /// Cuts the `CFF ` table `data` down to `order`'s glyphs.
 pub fn cff(data: &[u8], order: &[u16]) -> Result<Vec<u8>> {
-    let font = CidFont::parse(data)?;
+    let font = Font::parse(data)?;
     let glyphs = order.len();
     if glyphs == 0 || order[0] != NOTDEF || glyphs > usize::from(u16::MAX) {
         return Err(Error::Malformed("a subset starts with .notdef and has at most 65535 glyphs"));
@@ -93,12 +94,12 @@ pub fn cff(data: &[u8], order: &[u16]) -> Result<Vec<u8>> {
 
     // Charstrings, and which Font DICT each glyph uses.
     let global = Subrs::new(font.global_subrs);
-    let mut font_dicts: Vec<Option<(FontDict, Subrs)>> = vec![None; font.fd_array.len()];
+    let mut font_dicts: Vec<Option<(FontDict, Subrs)>> = vec![None; font.font_dicts()];
     let mut glyph_fds = Vec::with_capacity(glyphs);
     let mut char_strings = Vec::new();
     let mut ends = Vec::with_capacity(glyphs);
     for &gid in order {
-        let fd = font.fd_select.fd(gid)?;
+        let fd = font.fd(gid)?;
         let slot = font_dicts.get_mut(usize::from(fd)).ok_or(Error::Malformed("FDSelect names a missing Font DICT"))?;
         if slot.is_none() {
             let dict = font.font_dict(fd)?;
@@ -234,7 +235,7 @@ fn offset(at: usize) -> Result<i32> {
 }
 
 /// Copies a DICT entry, its string ids renumbered for the subset's String INDEX.
-fn copy_entry<'a>(font: &CidFont<'a>, entry: &cff::Entry<'a>, strings: &mut Strings<'a>, out: &mut Vec<u8>) -> Result<()> {
+fn copy_entry<'a>(font: &Font<'a>, entry: &cff::Entry<'a>, strings: &mut Strings<'a>, out: &mut Vec<u8>) -> Result<()> {
     if op::SID_VALUED.contains(&entry.op) {
         // ROS's third operand is a number, not a string.
         let sids = if entry.op == op::ROS { 2 } else { entry.operands.len() };
@@ -438,7 +439,7 @@ mod tests {
     }
 
     /// Glyph sets to check each face with.
-    fn glyph_sets(face: &ttf_parser::Face, font: &CidFont) -> Vec<(String, Vec<u16>)> {
+    fn glyph_sets(face: &ttf_parser::Face, font: &Font) -> Vec<(String, Vec<u16>)> {
         let n = face.number_of_glyphs();
         let mut sets = vec![("notdef".to_string(), vec![0])];
         let seed = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/seed/000_f05fcb516d19c53a.txt");
@@ -463,8 +464,8 @@ mod tests {
             sets.push((format!("random {size}"), set.collect()));
         }
         // Every glyph of the Font DICT of the first ideograph.
-        let fd = font.fd_select.fd(face.glyph_index('一').unwrap().0).unwrap();
-        sets.push((format!("FD {fd}"), (0..n).filter(|&g| font.fd_select.fd(g).unwrap() == fd).collect()));
+        let fd = font.fd(face.glyph_index('一').unwrap().0).unwrap();
+        sets.push((format!("FD {fd}"), (0..n).filter(|&g| font.fd(g).unwrap() == fd).collect()));
         sets
     }
 
@@ -475,14 +476,14 @@ mod tests {
             let data = dir.load(face_kind).unwrap();
             let face = ttf_parser::Face::parse(&data, 0).unwrap();
             let table = face.raw_face().table(ttf_parser::Tag(CFF)).unwrap();
-            let font = CidFont::parse(table).unwrap();
+            let font = Font::parse(table).unwrap();
             for (name, glyphs) in glyph_sets(&face, &font) {
                 let order = order_of(glyphs);
                 let cut = cff(table, &order).unwrap_or_else(|e| panic!("{face_kind} {name}: {e}"));
                 assert_eq!(cut, cff(table, &order).unwrap(), "deterministic");
                 let subset = ttf_parser::cff::Table::parse(&cut).unwrap_or_else(|| panic!("{face_kind} {name}: unreadable"));
                 assert_eq!(usize::from(subset.number_of_glyphs()), order.len());
-                let reparsed = CidFont::parse(&cut).unwrap();
+                let reparsed = Font::parse(&cut).unwrap();
                 assert_eq!(reparsed.global_subrs.len(), 0);
                 for (new, &old) in order.iter().enumerate() {
                     let (mut want, mut got) = (Path::default(), Path::default());
@@ -492,11 +493,55 @@ mod tests {
                     assert_eq!(got_box, want_box, "{face_kind} {name}: glyph {old}");
                     assert_eq!(subset.glyph_cid(ttf_parser::GlyphId(new as u16)), Some(new as u16));
                     // The glyph keeps its Font DICT (and so its hinting zones).
-                    let (was, is) = (font.fd_select.fd(old).unwrap(), reparsed.fd_select.fd(new as u16).unwrap());
+                    let (was, is) = (font.fd(old).unwrap(), reparsed.fd(new as u16).unwrap());
                     assert_eq!(font.font_dict(was).unwrap().private.iter().filter(|e| e.op != op::SUBRS).collect::<Vec<_>>(),
                         reparsed.font_dict(is).unwrap().private.iter().collect::<Vec<_>>());
                 }
             }
         }
+    }
+
+    /// Name-keyed faces (the system's URW base 35, which the PDF may fall back on) become CID
+    /// fonts of one Font DICT drawing the same outlines. Skipped where they are not installed.
+    #[test]
+    fn name_keyed_faces_convert_to_cid() {
+        let dir = std::path::Path::new("/usr/share/fonts/opentype/urw-base35");
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            eprintln!("skipped: no name-keyed faces in {}", dir.display());
+            return;
+        };
+        let mut checked = 0;
+        for entry in entries {
+            let path = entry.unwrap().path();
+            if path.extension().is_none_or(|e| e != "otf") {
+                continue;
+            }
+            let data = std::fs::read(&path).unwrap();
+            let face = ttf_parser::Face::parse(&data, 0).unwrap();
+            let table = face.raw_face().table(ttf_parser::Tag(CFF)).unwrap();
+            // Glyphs copying cannot follow (seac accents) are left to subsetter, one by one.
+            let (mut kept, mut left) = (Vec::new(), 0);
+            for g in 1..face.number_of_glyphs() {
+                match cff(table, &[0, g]) {
+                    Ok(_) => kept.push(g),
+                    Err(Error::Unsupported(_)) => left += 1,
+                    Err(e) => panic!("{}: glyph {g}: {e}", path.display()),
+                }
+            }
+            assert!(left * 10 < kept.len(), "{}: {left} glyphs unsupported", path.display());
+            kept.reverse(); // a new order
+            let order = order_of(kept);
+            let cut = cff(table, &order).unwrap();
+            let subset = ttf_parser::cff::Table::parse(&cut).unwrap();
+            assert_eq!(Font::parse(&cut).unwrap().font_dicts(), 1);
+            for (new, &old) in order.iter().enumerate() {
+                let (mut want, mut got) = (Path::default(), Path::default());
+                face.outline_glyph(ttf_parser::GlyphId(old), &mut want);
+                let _ = subset.outline(ttf_parser::GlyphId(new as u16), &mut got);
+                assert_eq!(got, want, "{}: glyph {old}", path.display());
+            }
+            checked += 1;
+        }
+        eprintln!("{checked} name-keyed faces checked");
     }
 }

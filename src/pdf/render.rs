@@ -320,7 +320,7 @@ fn subset_face(fonts: &FontSet, face_id: FaceId, glyphs: &BTreeMap<u16, String>)
     let program = match ours {
         Some(Ok(cff)) => FontProgram::Cff(cff),
         Some(Err(e @ fonts::cff::Error::Malformed(_))) => return Err(fail(&e)),
-        // TrueType faces, and the CFF ones our subsetter does not handle (name-keyed, seac):
+        // TrueType faces, and the CFF ones our subsetter does not handle (seac accents):
         // the `subsetter` crate, which writes CFF outlines CID-keyed too.
         None | Some(Err(fonts::cff::Error::Unsupported(_))) => {
             let remapper = subsetter::GlyphRemapper::new_from_glyphs(order.glyphs());
