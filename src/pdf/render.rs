@@ -15,11 +15,10 @@
 //!
 //! Fonts are subset here (printpdf's own subsetter needs its text-layout feature): each face is
 //! cut down to the glyphs the document uses (CFF faces by [`crate::fonts::subset`], TrueType
-//! ones by `subsetter`), and ToUnicode maps each glyph to
-//! the text it stands for. The subset tag is derived from the glyph set, so it is stable. Each
-//! line is also an `/ActualText` span holding its source text: extraction then neither reads
-//! the CJK–Latin glue and the justification as word spaces nor loses a character no font has
-//! (drawn as 〓). Afterwards the document is fixed in memory with lopdf: printpdf stamps random
+//! ones by `subsetter`), and ToUnicode maps each glyph to the text it stands for. The subset
+//! tag is derived from the glyph set, so it is stable. Each line is also an `/ActualText` span
+//! holding its source text: extraction then neither reads the CJK–Latin glue and the
+//! justification as word spaces nor loses a character no font has (drawn as 〓). Afterwards the document is fixed in memory with lopdf: printpdf stamps random
 //! ids and the clock's time and writes an empty `GTS_PDFXVersion`; the output must be the same
 //! bytes for the same input (the `/ID` is given when the file is written, by
 //! [`crate::pdf::serialize`]).
