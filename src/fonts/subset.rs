@@ -544,4 +544,29 @@ mod tests {
         }
         eprintln!("{checked} name-keyed faces checked");
     }
+
+    /// A damaged table is an error, never a panic: every truncation of a small subset, and the
+    /// subset with each byte in turn replaced.
+    #[test]
+    fn damaged_tables_are_errors_not_panics() {
+        let dir = FontDir::locate(None).unwrap();
+        let data = dir.load(Face::SansBold).unwrap();
+        let face = ttf_parser::Face::parse(&data, 0).unwrap();
+        let glyphs: Vec<u16> = "报纸A，".chars().map(|c| face.glyph_index(c).unwrap().0).collect();
+        let small = cff(face.raw_face().table(ttf_parser::Tag(CFF)).unwrap(), &order_of(glyphs)).unwrap();
+        let order: Vec<u16> = (0..5).collect();
+        assert!(cff(&small, &order).is_ok());
+        for cut in 0..small.len() {
+            assert!(cff(&small[..cut], &order).is_err(), "truncated at {cut}");
+        }
+        for at in 0..small.len() {
+            for byte in [0x00, 0x0C, 0x1C, 0xFF] {
+                let mut damaged = small.clone();
+                damaged[at] = byte;
+                let _ = cff(&damaged, &order);
+            }
+        }
+        assert!(cff(&small, &[1, 2]).is_err(), "a subset starts with .notdef");
+        assert!(cff(&small, &[0, 7]).is_err(), "glyph out of range");
+    }
 }
