@@ -2,16 +2,17 @@
 //! small enough to embed (a few hundred KB instead of 7 MB a face).
 //!
 //! Runs after the documents are written (`xhtml` has noted every character by weight). The
-//! outlines are subset by the `subsetter` crate, which makes fonts for PDF: it leaves out the
-//! `cmap` (character → glyph) and `OS/2` tables a PDF does not need but a reading system does.
-//! This module puts them back — a `cmap` for the kept characters, mapping to the new glyph ids, and
-//! the original `OS/2` with its character range updated — and reassembles the font file.
+//! outlines and the tables that follow the glyph set (`CFF `, `hmtx`, `hhea`, `maxp`, `name`,
+//! `post`, `head`) come from [`crate::fonts::subset`]; a face it does not handle (TrueType, or
+//! CFF it leaves) is cut by the `subsetter` crate, which makes fonts for PDF. A reading system
+//! also needs what neither writes: a `cmap` (character → glyph) for the kept characters, mapping to
+//! the new glyph ids, and the original `OS/2` with its character range updated. This module adds
+//! them and assembles the font file.
 
 use std::collections::BTreeSet;
 
-use subsetter::GlyphRemapper;
-
 use crate::error::{Error, Result};
+use crate::fonts::{self, subset::GlyphOrder};
 
 /// A subset ready to embed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,6 +35,9 @@ const HEAD: u32 = tag(b"head");
 const OS2: u32 = tag(b"OS/2");
 const CFF: u32 = tag(b"CFF ");
 
+/// The sfnt version of a font with CFF outlines.
+const OPENTYPE_CFF: u32 = tag(b"OTTO");
+
 /// Where `usFirstCharIndex` sits in the `OS/2` table (`usLastCharIndex` follows it).
 const OS2_FIRST_CHAR_OFFSET: usize = 64;
 
@@ -50,23 +54,32 @@ const MAX_FORMAT4_SEGMENTS: usize = (u16::MAX as usize - 16) / 8;
 pub fn subset(font: &[u8], chars: &BTreeSet<char>, name: &str) -> Result<Subset> {
     let fail = |why: String| Error::failed(format!("{name}: cannot subset the font: {why}"));
     let face = ttf_parser::Face::parse(font, 0).map_err(|e| fail(e.to_string()))?;
-    let mut remapper = GlyphRemapper::new();
-    remapper.remap(0); // .notdef stays glyph 0, as the format requires
+    let mut order = GlyphOrder::new(); // .notdef stays glyph 0, as the format requires
     let mut mapped: Vec<(u32, u16)> = Vec::new();
     for &c in chars {
         if let Some(gid) = face.glyph_index(c) {
-            mapped.push((c as u32, remapper.remap(gid.0)));
+            mapped.push((c as u32, order.add(gid.0)));
         }
     }
-    let outlines = subsetter::subset(font, 0, &remapper).map_err(|e| fail(e.to_string()))?;
-    let mut tables = read_tables(&outlines).ok_or_else(|| fail("the subset is malformed".into()))?;
+    let raw = face.raw_face();
+    let ours = raw.table(ttf_parser::Tag(CFF)).map(|_| fonts::subset::opentype_tables(raw, order.glyphs()));
+    let (flavor, mut tables) = match ours {
+        Some(Ok(tables)) => (OPENTYPE_CFF, tables),
+        Some(Err(e @ fonts::cff::Error::Malformed(_))) => return Err(fail(e.to_string())),
+        // TrueType faces and the CFF ones fonts::subset leaves (seac accents).
+        None | Some(Err(fonts::cff::Error::Unsupported(_))) => {
+            let remapper = subsetter::GlyphRemapper::new_from_glyphs(order.glyphs());
+            let outlines = subsetter::subset(font, 0, &remapper).map_err(|e| fail(e.to_string()))?;
+            let tables = read_tables(&outlines).ok_or_else(|| fail("the subset is malformed".into()))?;
+            (u32::from_be_bytes(outlines[..4].try_into().expect("a font has a header")), tables)
+        }
+    };
     tables.retain(|(t, _)| *t != CMAP && *t != OS2);
     tables.push((CMAP, cmap(&mapped)));
-    if let Some(os2) = face.raw_face().table(ttf_parser::Tag(OS2)) {
+    if let Some(os2) = raw.table(ttf_parser::Tag(OS2)) {
         tables.push((OS2, os2_for(os2, &mapped)));
     }
     let cff = tables.iter().any(|(t, _)| *t == CFF);
-    let flavor = u32::from_be_bytes(outlines[..4].try_into().expect("a font has a header"));
     Ok(Subset {
         bytes: assemble(flavor, tables),
         media_type: if cff { "font/otf" } else { "font/ttf" },
@@ -260,5 +273,153 @@ mod tests {
         assert_eq!(consecutive_runs(&mapped), vec![(0x4E00, 0x4E01, 1), (0x4E03, 0x4E03, 3), (0x20000, 0x20000, 4)]);
         let table = cmap(&mapped);
         assert_eq!(u16::from_be_bytes([table[2], table[3]]), 2, "format 4 and format 12");
+    }
+
+    /// Characters of the seed (beside the repository) and of a sample.
+    fn issue_chars() -> BTreeSet<char> {
+        let seed = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/seed/000_f05fcb516d19c53a.txt");
+        let sample = concat!(env!("CARGO_MANIFEST_DIR"), "/samples/jialing-2025-10-15.txt");
+        let mut chars: BTreeSet<char> = std::fs::read_to_string(sample).unwrap().chars().collect();
+        match std::fs::read_to_string(seed) {
+            Ok(text) => chars.extend(text.chars()),
+            Err(e) => {
+                assert!(std::env::var_os("PAPERTOOL_REQUIRE_VALIDATORS").is_none(), "the seed is required: {e}");
+                eprintln!("the seed's characters skipped: {seed}: {e}");
+            }
+        }
+        chars
+    }
+
+    #[derive(Default, PartialEq, Debug)]
+    struct Path(Vec<(u8, [f32; 6])>);
+
+    impl ttf_parser::OutlineBuilder for Path {
+        fn move_to(&mut self, x: f32, y: f32) {
+            self.0.push((b'M', [x, y, 0.0, 0.0, 0.0, 0.0]));
+        }
+        fn line_to(&mut self, x: f32, y: f32) {
+            self.0.push((b'L', [x, y, 0.0, 0.0, 0.0, 0.0]));
+        }
+        fn quad_to(&mut self, x1: f32, y1: f32, x: f32, y: f32) {
+            self.0.push((b'Q', [x1, y1, x, y, 0.0, 0.0]));
+        }
+        fn curve_to(&mut self, x1: f32, y1: f32, x2: f32, y2: f32, x: f32, y: f32) {
+            self.0.push((b'C', [x1, y1, x2, y2, x, y]));
+        }
+        fn close(&mut self) {
+            self.0.push((b'Z', [0.0; 6]));
+        }
+    }
+
+    #[test]
+    fn every_character_keeps_its_outline_and_advance() {
+        let dir = FontDir::locate(None).unwrap();
+        let chars = issue_chars();
+        for kind in [Face::SerifRegular, Face::SerifBold, Face::SansBold] {
+            let font = dir.load(kind).unwrap();
+            let original = ttf_parser::Face::parse(&font, 0).unwrap();
+            let s = subset(&font, &chars, "face").unwrap();
+            assert_eq!(s.bytes, subset(&font, &chars, "face").unwrap().bytes, "deterministic");
+            assert_eq!(checksum(&s.bytes), CHECKSUM_MAGIC);
+            let cut = ttf_parser::Face::parse(&s.bytes, 0).unwrap();
+            assert_eq!(cut.units_per_em(), original.units_per_em());
+            assert_eq!((cut.ascender(), cut.descender()), (original.ascender(), original.descender()));
+            for &c in &chars {
+                let Some(old) = original.glyph_index(c) else { continue };
+                let new = cut.glyph_index(c).unwrap_or_else(|| panic!("{kind}: {c} not mapped"));
+                assert_eq!(cut.glyph_hor_advance(new), original.glyph_hor_advance(old), "{kind}: advance of {c}");
+                assert_eq!(cut.glyph_hor_side_bearing(new), original.glyph_hor_side_bearing(old), "{kind}: bearing of {c}");
+                let (mut want, mut got) = (Path::default(), Path::default());
+                assert_eq!(cut.outline_glyph(new, &mut got), original.outline_glyph(old, &mut want), "{kind}: box of {c}");
+                assert_eq!(got, want, "{kind}: outline of {c}");
+            }
+        }
+    }
+
+    /// Runs an outside validator; `None` (after saying why) when it is not installed and the
+    /// validators are not required.
+    fn validator(program: &str, args: &[&std::ffi::OsStr]) -> Option<std::process::Output> {
+        match std::process::Command::new(program).args(args).output() {
+            Ok(out) => Some(out),
+            Err(e) => {
+                assert!(std::env::var_os("PAPERTOOL_REQUIRE_VALIDATORS").is_none(), "{program} is required: {e}");
+                eprintln!("skipped: {program} cannot run: {e}");
+                None
+            }
+        }
+    }
+
+    /// fontTools draws every glyph of the EPUB's OpenType subset and of the PDF's bare CFF.
+    const FONTTOOLS_DRAW: &str = r#"
+import io, sys
+from fontTools.ttLib import TTFont
+from fontTools.cffLib import CFFFontSet
+from fontTools.pens.recordingPen import RecordingPen
+from fontTools.pens.boundsPen import BoundsPen
+otf, bare = sys.argv[1], sys.argv[2]
+font = TTFont(otf)
+glyphs = font.getGlyphSet()
+for name in font.getGlyphOrder():
+    glyphs[name].draw(RecordingPen())
+    glyphs[name].draw(BoundsPen(glyphs))
+cff = CFFFontSet()
+with open(bare, "rb") as f:
+    cff.decompile(io.BytesIO(f.read()), None)
+top = cff.topDictIndex[0]
+assert top.ROS == ("Adobe", "Identity", 0), top.ROS
+assert not hasattr(top, "FDArray") or len(top.FDArray) >= 1
+strings = top.CharStrings
+for name in top.charset:
+    strings[name].draw(RecordingPen())
+assert len(top.charset) == top.CIDCount == len(font.getGlyphOrder()), (len(top.charset), top.CIDCount)
+print(len(top.charset))
+"#;
+
+    #[test]
+    fn validators_accept_the_subsets() {
+        let dir = FontDir::locate(None).unwrap();
+        let chars = issue_chars();
+        let tmp = tempfile::tempdir().unwrap();
+        let mut faces: Vec<(String, Vec<u8>)> =
+            [Face::SerifRegular, Face::SansBold].iter().map(|&f| (f.to_string(), dir.load(f).unwrap().to_vec())).collect();
+        // A name-keyed face, converted to CID-keyed, where the system has one.
+        let name_keyed = "/usr/share/fonts/opentype/urw-base35/NimbusSans-Regular.otf";
+        match std::fs::read(name_keyed) {
+            Ok(data) => faces.push(("NimbusSans-Regular.otf".into(), data)),
+            Err(e) => eprintln!("no name-keyed face checked: {name_keyed}: {e}"),
+        }
+        for (kind, font) in faces {
+            let s = subset(&font, &chars, "face").unwrap();
+            let otf = tmp.path().join(format!("{kind}"));
+            std::fs::write(&otf, &s.bytes).unwrap();
+            // The PDF's program: the bare CFF of the same glyphs.
+            let face = ttf_parser::Face::parse(&font, 0).unwrap();
+            let mut order = GlyphOrder::new();
+            for &c in &chars {
+                if let Some(g) = face.glyph_index(c) {
+                    order.add(g.0);
+                }
+            }
+            let cff = fonts::subset::cff(face.raw_face().table(ttf_parser::Tag(CFF)).unwrap(), order.glyphs()).unwrap();
+            let bare = tmp.path().join(format!("{kind}.cff"));
+            std::fs::write(&bare, &cff).unwrap();
+
+            let have_fonttools = validator("python3", &["-c".as_ref(), "import fontTools".as_ref()]).filter(|o| {
+                o.status.success() || {
+                    assert!(std::env::var_os("PAPERTOOL_REQUIRE_VALIDATORS").is_none(), "fontTools is required");
+                    eprintln!("skipped: fontTools is not installed (pip install fonttools)");
+                    false
+                }
+            });
+            if have_fonttools.is_some() {
+                let out = validator("python3", &["-c".as_ref(), FONTTOOLS_DRAW.as_ref(), otf.as_os_str(), bare.as_os_str()]).unwrap();
+                assert!(out.status.success(), "{kind}: fontTools: {}", String::from_utf8_lossy(&out.stderr));
+                assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), order.glyphs().len().to_string());
+            }
+            let clean = tmp.path().join(format!("{kind}.ots"));
+            if let Some(out) = validator("ots-sanitize", &[otf.as_os_str(), clean.as_os_str()]) {
+                assert!(out.status.success(), "{kind}: ots-sanitize: {}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+            }
+        }
     }
 }

@@ -14,11 +14,11 @@
 //! single-byte space only, never to CID fonts.)
 //!
 //! Fonts are subset here (printpdf's own subsetter needs its text-layout feature): each face is
-//! cut down with `subsetter` to the glyphs the document uses, and ToUnicode maps each glyph to
-//! the text it stands for. The subset tag is derived from the glyph set, so it is stable. Each
-//! line is also an `/ActualText` span holding its source text: extraction then neither reads
-//! the CJK–Latin glue and the justification as word spaces nor loses a character no font has
-//! (drawn as 〓). Afterwards the document is fixed in memory with lopdf: printpdf stamps random
+//! cut down to the glyphs the document uses (CFF faces by [`crate::fonts::subset`], TrueType
+//! ones by `subsetter`), and ToUnicode maps each glyph to the text it stands for. The subset
+//! tag is derived from the glyph set, so it is stable. Each line is also an `/ActualText` span
+//! holding its source text: extraction then neither reads the CJK–Latin glue and the
+//! justification as word spaces nor loses a character no font has (drawn as 〓). Afterwards the document is fixed in memory with lopdf: printpdf stamps random
 //! ids and the clock's time and writes an empty `GTS_PDFXVersion`; the output must be the same
 //! bytes for the same input (the `/ID` is given when the file is written, by
 //! [`crate::pdf::serialize`]).
@@ -32,6 +32,7 @@ use printpdf::{
 };
 
 use crate::error::{Error, Result};
+use crate::fonts::{self, subset::GlyphOrder};
 use crate::pdf::content::{ContentWriter, Paint};
 use crate::pdf::fonts::{FaceId, FontSet};
 use crate::pdf::frame::{Color, Frame, Item, LinkTarget};
@@ -76,7 +77,7 @@ pub fn render(fonts: &FontSet, frames: &[Frame], meta: &DocMeta) -> Result<lopdf
     let mut doc = PdfDocument::new(&meta.title);
     fill_info(&mut doc, meta);
 
-    // Subsetting is the renderer's largest cost (the CFF charstrings are decompiled). Cutting
+    // Subsetting was the renderer's largest cost (before CFF faces had their own subsetter). Cutting
     // the faces on two threads was tried and measured: on the shared 2-core machine it gained
     // no wall time (0.106/0.102/0.112 s vs 0.083/0.101/0.108 s pinned to one core), so the faces
     // are cut in turn.
@@ -288,23 +289,47 @@ fn font_resource(face: FaceId) -> String {
 
 /// A face cut down to the document's glyphs.
 struct SubsetFace {
-    /// The font program: an OpenType (CFF) or TrueType file.
-    program: Vec<u8>,
+    program: FontProgram,
     /// Original glyph id → (its code: the glyph id in the subset, its advance in whole
     /// thousandths of the em as /W gives it).
     glyphs: BTreeMap<u16, (u16, i64)>,
 }
 
-/// Cuts `face` down to `glyphs`, with the widths /W will give.
+/// A subset's font program, as the PDF embeds it.
+enum FontProgram {
+    /// A bare CID-keyed `CFF ` table: a CIDFontType0C program, which every viewer reads the same
+    /// way (and PDF 1.3 allows, so the PDF/X pass leaves it alone), unlike a whole OpenType file
+    /// (PDF 1.6).
+    Cff(Vec<u8>),
+    /// A TrueType file.
+    TrueType(Vec<u8>),
+}
+
+/// Cuts `face` down to `glyphs`, with the widths /W will give. The glyphs keep their order
+/// (`.notdef`, then by original id), so the codes depend only on the glyph set.
 fn subset_face(fonts: &FontSet, face_id: FaceId, glyphs: &BTreeMap<u16, String>) -> Result<SubsetFace> {
     let face = fonts.face(face_id);
-    let mut remapper = subsetter::GlyphRemapper::new();
-    let mut remap = BTreeMap::new();
-    for &gid in glyphs.keys() {
-        remap.insert(gid, remapper.remap(gid));
-    }
-    let program = subsetter::subset(face.bytes(), face.index(), &remapper)
-        .map_err(|e| Error::failed(format!("{}: cannot subset the font: {e}", face.postscript_name())))?;
+    let mut order = GlyphOrder::new();
+    let remap: BTreeMap<u16, u16> = glyphs.keys().map(|&gid| (gid, order.add(gid))).collect();
+    let fail = |e: &dyn std::fmt::Display| Error::failed(format!("{}: cannot subset the font: {e}", face.postscript_name()));
+    let cff_table = ttf_parser::RawFace::parse(face.bytes(), face.index())
+        .ok()
+        .and_then(|raw| raw.table(ttf_parser::Tag::from_bytes(b"CFF ")));
+    let ours = cff_table.map(|table| fonts::subset::cff(table, order.glyphs()));
+    let program = match ours {
+        Some(Ok(cff)) => FontProgram::Cff(cff),
+        Some(Err(e @ fonts::cff::Error::Malformed(_))) => return Err(fail(&e)),
+        // TrueType faces, and the CFF ones our subsetter does not handle (seac accents):
+        // the `subsetter` crate, which writes CFF outlines CID-keyed too.
+        None | Some(Err(fonts::cff::Error::Unsupported(_))) => {
+            let remapper = subsetter::GlyphRemapper::new_from_glyphs(order.glyphs());
+            let sfnt = subsetter::subset(face.bytes(), face.index(), &remapper).map_err(|e| fail(&e))?;
+            match pdfx::sfnt_table(&sfnt, b"CFF ").filter(|_| sfnt.starts_with(b"OTTO")) {
+                Some(cff) => FontProgram::Cff(cff.to_vec()),
+                None => FontProgram::TrueType(sfnt),
+            }
+        }
+    };
     // Whole thousandths of the em, truncated: the viewer advances by exactly what /W says,
     // so the content stream must reckon with the same number.
     let upem = face.units_per_em();
@@ -326,17 +351,16 @@ fn embed_face(pdf: &mut lopdf::Document, fonts: &FontSet, face_id: FaceId, subse
     // Ascent and descent in whole font units first, as the font's tables hold them.
     let ascent = scaled(f32::from((face.ascender_em() * upem) as i16));
     let descent = scaled(f32::from((face.descender_em() * upem) as i16));
-    // subsetter writes CFF outlines CID-keyed; embedded as the bare `CFF ` table they are a
-    // CIDFontType0C program, which every viewer reads the same way (and PDF 1.3 allows, so
-    // the PDF/X pass leaves it alone) — unlike the whole OpenType file (PDF 1.6).
-    let cff = pdfx::sfnt_table(&subset.program, b"CFF ").filter(|_| subset.program.starts_with(b"OTTO"));
-    let is_cff = cff.is_some();
-    let (subtype, file_key, program) = if let Some(cff) = cff {
-        let dict = Dictionary::from_iter([("Subtype", Object::from("CIDFontType0C"))]);
-        ("CIDFontType0", "FontFile3", Stream::new(dict, cff.to_vec()))
-    } else {
-        let dict = Dictionary::from_iter([("Length1", Object::Integer(subset.program.len() as i64))]);
-        ("CIDFontType2", "FontFile2", Stream::new(dict, subset.program.clone()))
+    let is_cff = matches!(subset.program, FontProgram::Cff(_));
+    let (subtype, file_key, program) = match &subset.program {
+        FontProgram::Cff(cff) => {
+            let dict = Dictionary::from_iter([("Subtype", Object::from("CIDFontType0C"))]);
+            ("CIDFontType0", "FontFile3", Stream::new(dict, cff.clone()))
+        }
+        FontProgram::TrueType(ttf) => {
+            let dict = Dictionary::from_iter([("Length1", Object::Integer(ttf.len() as i64))]);
+            ("CIDFontType2", "FontFile2", Stream::new(dict, ttf.clone()))
+        }
     };
     let program_id = pdf.add_object(program);
     let descriptor = Dictionary::from_iter([

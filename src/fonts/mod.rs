@@ -5,6 +5,9 @@
 //! an explicit `--font-dir`, `$PAPERTOOL_FONT_DIR`, `fonts/` beside the executable or in
 //! `../share/papertool/fonts` from it, and the `fonts/` of the source tree the binary was built
 //! from (which is what makes `cargo install --path .` work without copying anything).
+//!
+//! Cutting the CFF faces down for embedding is [`subset`]'s ([`cff`] reads and writes the table's
+//! parts, `charstring` inlines subroutines).
 
 use std::fmt;
 use std::fs::File;
@@ -14,6 +17,10 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::error::{Error, Result};
+
+pub mod cff;
+mod charstring;
+pub mod subset;
 
 /// The environment variable that names the font folder.
 pub const FONT_DIR_ENV: &str = "PAPERTOOL_FONT_DIR";
