@@ -10,7 +10,10 @@
 //! 100 KB and a few milliseconds instead of the megabyte-scale RGB buffer an `image::RgbImage`
 //! would be encoded from; the bytes depend only on the issue.
 
-use ab_glyph::{point, Font, FontRef, GlyphId, PxScale, ScaleFont};
+use std::collections::HashMap;
+
+use ab_glyph::{point, Font, FontRef, GlyphId, OutlineCurve, Point, PxScale, ScaleFont};
+use ab_glyph_rasterizer::Rasterizer;
 
 use crate::error::{Error, Result};
 use crate::fonts::{Face, FontDir};
@@ -32,9 +35,6 @@ const INK: [u8; 3] = [0x1C, 0x1C, 0x1C];
 /// Coverage levels per ink: the palette holds paper white and 7 levels each of two inks, 15
 /// colours, which fit a 4-bit PNG; 7 levels are smooth edges at this size.
 const LEVELS: u8 = 7;
-
-/// Coverage below which a pixel rounds to no ink at all.
-const MIN_VISIBLE: f32 = 0.5 / LEVELS as f32;
 
 /// Deflate level of the cover PNG: zlib's fastest makes a third of the bytes of png's
 /// run-length-only mode on text edges, for a few milliseconds.
@@ -162,6 +162,48 @@ fn parse<'a>(data: &'a [u8], fonts: &FontDir, face: Face) -> Result<FontRef<'a>>
 /// byte (0, none): exactly the data the PNG compresses, so nothing is copied to write it.
 struct Canvas {
     rows: Vec<u8>,
+    /// Each glyph rasterised once per cover and size: the headlines repeat characters (的, 区, 新
+    /// …), and outlining and rasterising were two thirds of the cover's instructions. Lives and
+    /// dies with one cover, so a batch of one issue repeated still draws every cover in full.
+    glyphs: HashMap<GlyphKey, Option<Raster>>,
+    rasterizer: Rasterizer,
+}
+
+/// A glyph of one face at one size: the face's address (the faces outlive the canvas that draws
+/// with them), the glyph, the size's bits.
+type GlyphKey = (usize, u16, u32);
+
+/// A glyph's coverage levels (`0..=LEVELS`) at a whole-pixel origin, `width` a row, placed at
+/// `left`, `top` from the origin.
+struct Raster {
+    left: i64,
+    top: i64,
+    width: usize,
+    levels: Vec<u8>,
+}
+
+/// The coverage level of each palette index: 0 for paper, then `1..=LEVELS` for each ink.
+const LEVEL_OF: [u8; 16] = {
+    let mut table = [0; 16];
+    let mut index = 1;
+    while index < 16 {
+        table[index] = (index as u8 - 1) % LEVELS + 1;
+        index += 1;
+    }
+    table
+};
+
+/// Sets pixel `px` of `byte` (the byte that holds it) to palette `index`, unless the pixel holds a
+/// stronger coverage already: where glyphs touch, the stronger wins, whichever its ink.
+fn put(byte: &mut u8, px: usize, index: u8) {
+    let shift = if px % 2 == 0 { 4 } else { 0 };
+    let current = (*byte >> shift) & 0x0F;
+    // Paper is the common case, and any ink is stronger.
+    if current == 0 {
+        *byte |= index << shift;
+    } else if LEVEL_OF[usize::from(index)] > LEVEL_OF[usize::from(current)] {
+        *byte = (*byte & !(0x0F << shift)) | (index << shift);
+    }
 }
 
 /// Bytes of one stored row: the filter type, then two pixels a byte.
@@ -169,32 +211,14 @@ const ROW_BYTES: usize = 1 + WIDTH as usize / 2;
 
 impl Canvas {
     fn new() -> Canvas {
-        Canvas { rows: vec![0; ROW_BYTES * HEIGHT as usize] }
-    }
-
-    fn put(&mut self, x: u32, y: u32, ink: Ink, coverage: f32) {
-        if x >= WIDTH || y >= HEIGHT {
-            return;
-        }
-        // Coverage is 0..=1; adding a half and truncating rounds it to the nearest level.
-        let level = (coverage.clamp(0.0, 1.0) * f32::from(LEVELS) + 0.5) as u8;
-        if level == 0 {
-            return;
-        }
-        let byte = &mut self.rows[y as usize * ROW_BYTES + 1 + x as usize / 2];
-        let shift = if x % 2 == 0 { 4 } else { 0 };
-        let current = (*byte >> shift) & 0x0F;
-        let current_level = if current == 0 { 0 } else { (current - 1) % LEVELS + 1 };
-        // Where glyphs touch, the stronger coverage wins.
-        if level > current_level {
-            *byte = (*byte & !(0x0F << shift)) | ((ink.base() + level - 1) << shift);
-        }
+        Canvas { rows: vec![0; ROW_BYTES * HEIGHT as usize], glyphs: HashMap::new(), rasterizer: Rasterizer::new(0, 0) }
     }
 
     fn rect(&mut self, x: f32, y: f32, w: f32, h: f32, ink: Ink) {
-        for py in y.round() as u32..(y + h).round() as u32 {
-            for px in x.round() as u32..(x + w).round() as u32 {
-                self.put(px, py, ink, 1.0);
+        let full = ink.base() + LEVELS - 1;
+        for py in (y.round() as u32..(y + h).round() as u32).filter(|&py| py < HEIGHT) {
+            for px in (x.round() as u32..(x + w).round() as u32).filter(|&px| px < WIDTH) {
+                put(&mut self.rows[py as usize * ROW_BYTES + 1 + px as usize / 2], px as usize, full);
             }
         }
     }
@@ -216,26 +240,68 @@ impl Canvas {
         text.chars().map(|c| Self::advance(faces, c, px)).sum()
     }
 
+    /// Sets `text` from `x` on `baseline`, each glyph at the whole pixel nearest its pen position
+    /// (half a pixel at most off, invisible at these sizes), so that a repeated glyph is the same
+    /// raster and is drawn from the cache.
     fn text(&mut self, faces: &[&FontRef], text: &str, px: f32, mut x: f32, baseline: f32, ink: Ink) {
+        let y = baseline.round() as i64;
         for c in text.chars() {
             let Some((font, id)) = Self::glyph(faces, c) else { continue };
-            let scaled = font.as_scaled(PxScale::from(px));
-            let glyph = id.with_scale_and_position(px, point(x, baseline));
-            if let Some(outline) = font.outline_glyph(glyph) {
-                let b = outline.px_bounds();
-                let (left, top) = (b.min.x as i64, b.min.y as i64);
-                outline.draw(|gx, gy, cov| {
-                    // Most of a glyph's box is blank: skip it before any arithmetic.
-                    if cov < MIN_VISIBLE {
-                        return;
-                    }
-                    let (px_, py_) = (left + i64::from(gx), top + i64::from(gy));
-                    if px_ >= 0 && py_ >= 0 {
-                        self.put(px_ as u32, py_ as u32, ink, cov);
-                    }
-                });
+            let key = (std::ptr::from_ref(font) as usize, id.0, px.to_bits());
+            let Canvas { rows, glyphs, rasterizer } = self;
+            if let Some(r) = glyphs.entry(key).or_insert_with(|| Self::rasterize(rasterizer, font, id, px)) {
+                Self::blit(rows, r, x.round() as i64, y, ink);
             }
-            x += scaled.h_advance(id);
+            x += font.as_scaled(PxScale::from(px)).h_advance(id);
+        }
+    }
+
+    /// The glyph's coverage at origin 0, 0; `None` for a glyph without outline (a space). What
+    /// `OutlinedGlyph::draw` does, on one rasterizer for the whole cover: a new one for every glyph
+    /// was a zeroed allocation each, and its per-pixel callback divided for a position not needed.
+    fn rasterize(rasterizer: &mut Rasterizer, font: &FontRef, id: GlyphId, px: f32) -> Option<Raster> {
+        let outline = font.outline(id)?;
+        let scale = font.as_scaled(PxScale::from(px)).scale_factor();
+        let b = outline.px_bounds(scale, point(0.0, 0.0));
+        let (width, height) = (b.width() as usize, b.height() as usize);
+        if width == 0 || height == 0 {
+            return None;
+        }
+        rasterizer.reset(width, height);
+        let at = |p: &Point| point(p.x * scale.horizontal - b.min.x, -p.y * scale.vertical - b.min.y);
+        for curve in &outline.curves {
+            match curve {
+                OutlineCurve::Line(p0, p1) => rasterizer.draw_line(at(p0), at(p1)),
+                OutlineCurve::Quad(p0, p1, p2) => rasterizer.draw_quad(at(p0), at(p1), at(p2)),
+                OutlineCurve::Cubic(p0, p1, p2, p3) => rasterizer.draw_cubic(at(p0), at(p1), at(p2), at(p3)),
+            }
+        }
+        let mut levels = vec![0; width * height];
+        // Coverage is 0..=1 (more where contours overlap); adding a half and truncating rounds it
+        // to the nearest level.
+        rasterizer.for_each_pixel(|i, coverage| levels[i] = (coverage.min(1.0) * f32::from(LEVELS) + 0.5) as u8);
+        Some(Raster { left: b.min.x as i64, top: b.min.y as i64, width, levels })
+    }
+
+    /// Lays raster `r` on `rows` with its origin at `x`, `y`, in `ink`.
+    fn blit(rows: &mut [u8], r: &Raster, x: i64, y: i64, ink: Ink) {
+        let (left, top) = (x + r.left, y + r.top);
+        // The raster's columns that fall on the canvas.
+        let first = usize::try_from(-left).unwrap_or(0).min(r.width);
+        let end = usize::try_from(i64::from(WIDTH) - left).unwrap_or(0).min(r.width);
+        for (row, levels) in r.levels.chunks_exact(r.width).enumerate() {
+            let Ok(py) = usize::try_from(top + row as i64) else { continue };
+            if py >= HEIGHT as usize {
+                break;
+            }
+            let canvas_row = &mut rows[py * ROW_BYTES + 1..(py + 1) * ROW_BYTES];
+            for (col, &level) in (first..).zip(&levels[first..end]) {
+                // Most of a glyph's box is blank: skip it before any arithmetic.
+                if level != 0 {
+                    let px = (left + col as i64) as usize;
+                    put(&mut canvas_row[px / 2], px, ink.base() + level - 1);
+                }
+            }
         }
     }
 
@@ -324,7 +390,7 @@ mod tests {
         let fonts = FontDir::locate(None).unwrap();
         let data = fonts.load(Face::SansBold).unwrap();
         let sans = FontRef::try_from_slice(&data).unwrap();
-        let c = Canvas { rows: Vec::new() };
+        let c = Canvas { rows: Vec::new(), glyphs: HashMap::new(), rasterizer: Rasterizer::new(0, 0) };
         // Room for ten characters a line.
         let width = 10.5 * Canvas::advance(&[&sans], '一', 10.0);
         let lines = c.wrap(&[&sans], "一二三四五六七八九十开", 10.0, width);
