@@ -12,7 +12,7 @@
 use std::collections::BTreeSet;
 
 use crate::error::{Error, Result};
-use crate::fonts::{self, subset::GlyphOrder};
+use crate::fonts::{self, subset::{tag, GlyphOrder, CFF, HEAD}};
 
 /// A subset ready to embed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,14 +26,8 @@ pub struct Subset {
     pub covered: usize,
 }
 
-const fn tag(s: &[u8; 4]) -> u32 {
-    u32::from_be_bytes(*s)
-}
-
 const CMAP: u32 = tag(b"cmap");
-const HEAD: u32 = tag(b"head");
 const OS2: u32 = tag(b"OS/2");
-const CFF: u32 = tag(b"CFF ");
 
 /// The sfnt version of a font with CFF outlines.
 const OPENTYPE_CFF: u32 = tag(b"OTTO");

@@ -272,12 +272,13 @@ impl<'a> Strings<'a> {
     }
 }
 
-const fn tag(s: &[u8; 4]) -> u32 {
+/// An sfnt table tag as the big-endian number the table directory holds.
+pub const fn tag(s: &[u8; 4]) -> u32 {
     u32::from_be_bytes(*s)
 }
 
-const CFF: u32 = tag(b"CFF ");
-const HEAD: u32 = tag(b"head");
+pub const CFF: u32 = tag(b"CFF ");
+pub const HEAD: u32 = tag(b"head");
 const HHEA: u32 = tag(b"hhea");
 const HMTX: u32 = tag(b"hmtx");
 const MAXP: u32 = tag(b"maxp");
