@@ -20,15 +20,14 @@ const MIMETYPE: &[u8] = b"application/epub+zip";
 /// How an entry is packed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Packing {
-    /// As is: what is compressed already (JPEG, PNG), where deflate would only cost time.
+    /// As is: what is compressed already (JPEG, PNG), where deflate would only cost time; and the
+    /// font subsets, whose CFF outlines are dense already: deflate at its fastest level saved
+    /// 7–10% of them (seed: 222 KB to 201 KB; jialing: 540 KB to 488 KB) for 13 M instructions on
+    /// the seed, over half the container's and a tenth of the whole book's; stored, a reader opens
+    /// them without inflating, and a batch spends its time on what it makes.
     Store,
     /// Text (XHTML, CSS, OPF): deflated, at [`TEXT_LEVEL`] (stored when small, see [`SMALL_TEXT`]).
     Text,
-    /// Font subsets: CFF outlines are dense already. Deflate at its fastest level saved 7–10%
-    /// of them (seed: 222 KB to 201 KB; jialing: 540 KB to 488 KB) for 13 M instructions on the
-    /// seed, over half the container's and a tenth of the whole book's; stored, a reader opens
-    /// them without inflating, and a batch spends its time on what it makes.
-    Dense,
 }
 
 /// zlib-rs's level 2 (its fast strategy): on jialing's 104 KB of text it makes 48.9 KB for 12.9 M
@@ -68,7 +67,7 @@ pub fn zip(entries: &[Entry], time: Timestamp) -> Result<Vec<u8>> {
     for entry in entries {
         let options = match entry.packing {
             Packing::Text if entry.bytes.len() >= SMALL_TEXT => text,
-            Packing::Store | Packing::Text | Packing::Dense => stored,
+            Packing::Store | Packing::Text => stored,
         };
         zip.start_file(entry.path.as_str(), options).map_err(fail)?;
         zip.write_all(&entry.bytes).map_err(|e| fail(e.into()))?;
@@ -116,7 +115,7 @@ mod tests {
         let entries = vec![
             entry("EPUB/small.css", b"p { margin: 0 }".repeat(10), Packing::Text),
             entry("EPUB/page.xhtml", "<p>正文</p>".repeat(200).into_bytes(), Packing::Text),
-            entry("EPUB/fonts/a.otf", (0..=255u8).cycle().take(5000).collect(), Packing::Dense),
+            entry("EPUB/fonts/a.otf", (0..=255u8).cycle().take(5000).collect(), Packing::Store),
         ];
         let mut archive = zip::ZipArchive::new(Cursor::new(zip(&entries, t).unwrap())).unwrap();
         for (e, method) in entries.iter().zip([CompressionMethod::Stored, CompressionMethod::Deflated, CompressionMethod::Stored]) {

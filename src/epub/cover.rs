@@ -4,9 +4,10 @@
 //!
 //! Drawn with `ab_glyph` in our 楷体 (name, dates) and 黑体 (headlines) into a palette canvas of
 //! two inks on paper white, each ink in a few levels of coverage for smooth edges, and written as
-//! a 4-bit indexed PNG (a few lines here: deflate the rows once, with `miniz_oxide`, and frame them
-//! in the four chunks a PNG needs; the `png` crate's streaming writer zero-fills its output buffer
-//! on every write, a fifth of the cover's time). Two inks need no more, and a cover of 1600×2400 pixels is then about
+//! a 4-bit indexed PNG (a few lines here: deflate the rows with `miniz_oxide`, in two pieces side by
+//! side, and frame them in the four chunks a PNG needs; the `png` crate's streaming writer
+//! zero-fills its output buffer on every write, a fifth of the cover's time). Each glyph is
+//! rasterised once per size with `ab_glyph_rasterizer`. Two inks need no more, and a cover of 1600×2400 pixels is then about
 //! 100 KB and a few milliseconds instead of the megabyte-scale RGB buffer an `image::RgbImage`
 //! would be encoded from; the bytes depend only on the issue.
 
@@ -436,6 +437,13 @@ fn deflate_raw(data: &[u8], flush: TDEFLFlush) -> Vec<u8> {
 mod tests {
     use super::*;
 
+    impl Canvas {
+        /// The palette index at pixel `x`, `y`.
+        fn pixel(&self, x: usize, y: usize) -> u8 {
+            (self.rows[y * ROW_BYTES + 1 + x / 2] >> if x % 2 == 0 { 4 } else { 0 }) & 0x0F
+        }
+    }
+
     #[test]
     fn wrap_leaves_no_lone_character_and_keeps_marks_with_their_character() {
         let fonts = FontDir::locate(None).unwrap();
@@ -480,19 +488,18 @@ mod tests {
         let mut c = Canvas::new();
         // A 3x2 raster, full ink but one pixel.
         let r = Raster { left: 1, top: -2, width: 3, levels: vec![LEVELS, LEVELS, 0, LEVELS, LEVELS, LEVELS] };
-        let pixel = |c: &Canvas, x: usize, y: usize| (c.rows[y * ROW_BYTES + 1 + x / 2] >> if x % 2 == 0 { 4 } else { 0 }) & 0x0F;
         let full = Ink::Black.base() + LEVELS - 1;
         Canvas::blit(&mut c.rows, &r, 10, 12, Ink::Black); // an odd first column: 11..=13, rows 10..=11
-        let inked: Vec<_> = (9..15).flat_map(|x| (9..13).map(move |y| (x, y))).filter(|&(x, y)| pixel(&c, x, y) != 0).collect();
+        let inked: Vec<_> = (9..15).flat_map(|x| (9..13).map(move |y| (x, y))).filter(|&(x, y)| c.pixel(x, y) != 0).collect();
         assert_eq!(inked, vec![(11, 10), (11, 11), (12, 10), (12, 11), (13, 11)]);
-        assert!(inked.iter().all(|&(x, y)| pixel(&c, x, y) == full));
+        assert!(inked.iter().all(|&(x, y)| c.pixel(x, y) == full));
         // Off every edge in part: what is on the canvas is drawn, nothing wraps to another row.
         let before = c.rows.clone();
         for (x, y) in [(-2, 5), (WIDTH as i64 - 3, 5), (700, 1), (700, HEIGHT as i64 + 1), (-10, -10)] {
             Canvas::blit(&mut c.rows, &r, x, y, Ink::Red);
         }
-        assert_eq!(pixel(&c, 0, 3) | pixel(&c, 0, 4), Ink::Red.base() + LEVELS - 1, "left edge");
-        assert_ne!(pixel(&c, WIDTH as usize - 1, 4), 0, "right edge");
+        assert_eq!(c.pixel(0, 3) | c.pixel(0, 4), Ink::Red.base() + LEVELS - 1, "left edge");
+        assert_ne!(c.pixel(WIDTH as usize - 1, 4), 0, "right edge");
         assert_eq!(c.rows.iter().step_by(ROW_BYTES).filter(|&&b| b != 0).count(), 0, "filter bytes stay 0");
         assert_ne!(c.rows, before);
     }
@@ -508,9 +515,8 @@ mod tests {
         assert_eq!(c.glyphs.len(), 1);
         // The second copy is the first moved by the advance, rounded to a whole pixel.
         let shift = (100.0 + advance).round() as usize - 100;
-        let pixel = |x: usize, y: usize| (c.rows[y * ROW_BYTES + 1 + x / 2] >> if x % 2 == 0 { 4 } else { 0 }) & 0x0F;
-        let first: Vec<_> = (120..220).flat_map(|y| (100..100 + shift).map(move |x| (x, y))).map(|(x, y)| pixel(x, y)).collect();
-        let second: Vec<_> = (120..220).flat_map(|y| (100..100 + shift).map(move |x| (x + shift, y))).map(|(x, y)| pixel(x, y)).collect();
+        let first: Vec<_> = (120..220).flat_map(|y| (100..100 + shift).map(move |x| (x, y))).map(|(x, y)| c.pixel(x, y)).collect();
+        let second: Vec<_> = (120..220).flat_map(|y| (100..100 + shift).map(move |x| (x + shift, y))).map(|(x, y)| c.pixel(x, y)).collect();
         assert!(first.iter().any(|&p| p != 0));
         assert_eq!(first, second);
     }

@@ -130,8 +130,8 @@ pub fn build(issue: &Issue, options: &Options) -> Result<Book> {
         let bold_href = format!("fonts/serif-bold.{}", bold.extension);
         let css = template::fill(template::FONT_FACES, &[("regular", &regular_href), ("bold", &bold_href)]);
         add(&mut items, "font-style", FONT_STYLESHEET.into(), "text/css", None, css.into_bytes(), Packing::Text);
-        add(&mut items, "font-regular", regular_href, regular.media_type, None, regular.bytes, Packing::Dense);
-        add(&mut items, "font-bold", bold_href, bold.media_type, None, bold.bytes, Packing::Dense);
+        add(&mut items, "font-regular", regular_href, regular.media_type, None, regular.bytes, Packing::Store);
+        add(&mut items, "font-bold", bold_href, bold.media_type, None, bold.bytes, Packing::Store);
     }
     add(&mut items, "cover-image", COVER_IMAGE.into(), "image/png", Some("cover-image"), cover, Packing::Store);
     for (i, picture) in pictures.list.iter().enumerate() {

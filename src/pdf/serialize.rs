@@ -17,8 +17,8 @@ use std::cell::RefCell;
 use std::collections::BTreeMap;
 
 use lopdf::{Dictionary, Document, Object, ObjectId, Stream, StringFormat};
-use rayon::prelude::*;
 use md5::{Digest, Md5};
+use rayon::prelude::*;
 
 use crate::error::{Error, Result};
 
@@ -240,6 +240,7 @@ fn estimated_size(doc: &Document) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use lopdf::dictionary;
 
     #[test]
     fn round_trips_through_an_independent_inflater_at_every_level() {
@@ -256,8 +257,6 @@ mod tests {
         std::io::Read::read_to_end(&mut flate2::read::ZlibDecoder::new(&deflate(b"", 1)[..]), &mut unpacked).unwrap();
         assert!(unpacked.is_empty());
     }
-
-    use lopdf::dictionary;
 
     fn document(text: &str) -> Document {
         let mut doc = Document::with_version("1.6");
