@@ -206,8 +206,9 @@ impl Entry<'_> {
     }
 }
 
-/// A number in a DICT or charstring at `at`: its value (`None` for a real) and its length in
-/// bytes; `None` if the byte there does not start a number.
+/// A DICT number at `at`: its value (`None` for a real) and its length in bytes; `None` if the
+/// byte there does not start a number. (Charstrings encode numbers differently: 29 is an
+/// operator there and 255 a fixed-point number; `charstring` reads its own.)
 pub fn read_dict_number(data: &[u8], at: usize) -> Result<Option<(Option<i32>, usize)>> {
     let b0 = read_u8(data, at)?;
     let byte = |k: usize| read_u8(data, at + k).map(i32::from);
@@ -412,8 +413,9 @@ impl<'a> Font<'a> {
         if read_u8(data, 0)? != 1 {
             return Err(Error::Unsupported("CFF major version not 1"));
         }
-        let names = Index::parse(data, usize::from(read_u8(data, 2)?))?;
-        let mut at = names.bytes().len() + usize::from(read_u8(data, 2)?);
+        let header_size = usize::from(read_u8(data, 2)?);
+        let names = Index::parse(data, header_size)?;
+        let mut at = header_size + names.bytes().len();
         let top_dicts = Index::parse(data, at)?;
         at += top_dicts.bytes().len();
         let strings = Index::parse(data, at)?;
