@@ -132,11 +132,16 @@ pub fn write_index<T: AsRef<[u8]>>(out: &mut Vec<u8>, entries: &[T]) {
 
 /// The size an INDEX of `entries` takes when written.
 pub fn index_size<T: AsRef<[u8]>>(entries: &[T]) -> usize {
-    if entries.is_empty() {
+    index_size_of(entries.len(), entries.iter().map(|e| e.as_ref().len()).sum())
+}
+
+/// The size an INDEX of `count` entries of `total` bytes in all takes when written, for one
+/// whose entries are not written yet.
+pub fn index_size_of(count: usize, total: usize) -> usize {
+    if count == 0 {
         return INDEX_COUNT_SIZE;
     }
-    let total: usize = entries.iter().map(|e| e.as_ref().len()).sum();
-    INDEX_COUNT_SIZE + 1 + (entries.len() + 1) * offset_size(total + 1) + total
+    INDEX_COUNT_SIZE + 1 + (count + 1) * offset_size(total + 1) + total
 }
 
 fn offset_size(max: usize) -> usize {

@@ -174,14 +174,13 @@ pub fn cff(data: &[u8], order: &[u16]) -> Result<Vec<u8>> {
     let fd_select_size = 1 + 2 + 3 * fd_ranges.len() + 2;
     let charset_at = HEADER.len()
         + font.names.bytes().len()
-        + cff::index_size(&[vec![0u8; top_size]])
+        + cff::index_size_of(1, top_size)
         + cff::index_size(&string_list)
-        + cff::index_size(&[] as &[&[u8]]);
+        + cff::index_size_of(0, 0);
     let fd_select_at = charset_at + charset_size;
     let char_strings_at = fd_select_at + fd_select_size;
     let fd_array_at = char_strings_at + cff::index_size(&char_string_list);
-    let fake_fds: Vec<Vec<u8>> = fd_sizes.iter().map(|&n| vec![0; n]).collect();
-    let privates_at = fd_array_at + cff::index_size(&fake_fds);
+    let privates_at = fd_array_at + cff::index_size_of(fd_sizes.len(), fd_sizes.iter().sum());
 
     let mut out = Vec::with_capacity(privates_at + privates.iter().map(Vec::len).sum::<usize>());
     out.extend(HEADER);
