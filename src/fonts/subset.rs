@@ -79,9 +79,11 @@ const TOP_DICT_REWRITTEN: [Operator; 12] = [
     op::SYNTHETIC_BASE,
 ];
 
-/// charset format 2 (ranges with a 16-bit count) and FDSelect format 3 (ranges).
+/// charset format 2 (ranges with a 16-bit count), for all glyphs after `.notdef` as one range.
 const CHARSET_RANGES16: u8 = 2;
+/// charset format 0 (an array), empty: the charset of a subset of `.notdef` alone.
 const CHARSET_ARRAY: u8 = 0;
+/// FDSelect format 3 (ranges).
 const FD_SELECT_RANGES: u8 = 3;
 
 /// Cuts the `CFF ` table `data` down to `order`'s glyphs.
@@ -111,10 +113,15 @@ pub fn cff(data: &[u8], order: &[u16]) -> Result<Vec<u8>> {
         ends.push(char_strings.len());
         glyph_fds.push(fd);
     }
-    // The used Font DICTs, renumbered in their original order.
-    let used: Vec<(u8, &FontDict)> =
-        font_dicts.iter().enumerate().filter_map(|(fd, d)| d.as_ref().map(|(dict, _)| (fd as u8, dict))).collect();
-    let new_fd = |old: u8| used.iter().position(|&(fd, _)| fd == old).expect("every glyph's FD is used") as u8;
+    // The used Font DICTs, renumbered in their original order: `new_fd[old]` is the new number.
+    let mut used: Vec<&FontDict> = Vec::new();
+    let mut new_fd = vec![0u8; font_dicts.len()];
+    for (old, slot) in font_dicts.iter().enumerate() {
+        if let Some((dict, _)) = slot {
+            new_fd[old] = used.len() as u8;
+            used.push(dict);
+        }
+    }
 
     // Strings: the ROS's, then each the kept DICTs name, once.
     let mut strings = Strings::default();
@@ -138,7 +145,7 @@ pub fn cff(data: &[u8], order: &[u16]) -> Result<Vec<u8>> {
     // Font DICTs (Private offsets filled in below) and Private DICTs less Subrs.
     let mut fd_entries = Vec::new();
     let mut privates = Vec::new();
-    for (_, dict) in &used {
+    for dict in &used {
         let mut entries = Vec::new();
         for entry in dict.dict.iter().filter(|e| e.op != op::PRIVATE) {
             copy_entry(&font, entry, &mut strings, &mut entries)?;
@@ -157,7 +164,7 @@ pub fn cff(data: &[u8], order: &[u16]) -> Result<Vec<u8>> {
     // FDSelect ranges: (first glyph, new FD).
     let mut fd_ranges: Vec<(u16, u8)> = Vec::new();
     for (gid, &fd) in glyph_fds.iter().enumerate() {
-        let fd = new_fd(fd);
+        let fd = new_fd[usize::from(fd)];
         if fd_ranges.last().is_none_or(|&(_, last)| last != fd) {
             fd_ranges.push((gid as u16, fd));
         }
@@ -170,7 +177,9 @@ pub fn cff(data: &[u8], order: &[u16]) -> Result<Vec<u8>> {
         *start = end;
         Some(s)
     }).collect();
-    let charset_size = if glyphs > 1 { 5 } else { 1 };
+    // Format byte, then one range (first CID, count after it) or nothing.
+    let charset_size = if glyphs > 1 { 1 + 2 + 2 } else { 1 };
+    // Format byte, range count, the ranges (first glyph, FD), the sentinel.
     let fd_select_size = 1 + 2 + 3 * fd_ranges.len() + 2;
     let charset_at = HEADER.len()
         + font.names.bytes().len()
@@ -238,7 +247,7 @@ fn copy_entry<'a>(font: &Font<'a>, entry: &cff::Entry<'a>, strings: &mut Strings
     if op::SID_VALUED.contains(&entry.op) {
         // ROS's third operand is a number, not a string.
         let sids = if entry.op == op::ROS { 2 } else { entry.operands.len() };
-        for (n, _) in entry.operands.iter().enumerate() {
+        for n in 0..entry.operands.len() {
             let v = entry.int(n)?;
             if n < sids && v as usize >= cff::STANDARD_STRINGS {
                 let sid = usize::try_from(v).map_err(|_| Error::Malformed("negative string id"))?;
