@@ -82,16 +82,14 @@ pub fn subset(font: &[u8], chars: &BTreeSet<char>, name: &str) -> Result<Subset>
     })
 }
 
-/// The tables of an sfnt file, by tag.
+/// The tables of an sfnt file, by tag, as its table directory lists them.
 fn read_tables(font: &[u8]) -> Option<Vec<(u32, Vec<u8>)>> {
-    let be16 = |at: usize| font.get(at..at + 2).map(|b| u16::from_be_bytes([b[0], b[1]]));
-    let be32 = |at: usize| font.get(at..at + 4).map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]));
-    let count = be16(4)? as usize;
-    (0..count)
-        .map(|i| {
-            let rec = 12 + 16 * i;
-            let (t, offset, len) = (be32(rec)?, be32(rec + 8)? as usize, be32(rec + 12)? as usize);
-            Some((t, font.get(offset..offset + len)?.to_vec()))
+    let face = ttf_parser::RawFace::parse(font, 0).ok()?;
+    face.table_records
+        .into_iter()
+        .map(|r| {
+            let (offset, len) = (r.offset as usize, r.length as usize);
+            Some((r.tag.0, font.get(offset..offset.checked_add(len)?)?.to_vec()))
         })
         .collect()
 }
