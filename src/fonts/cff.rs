@@ -38,7 +38,7 @@ fn read_uint(data: &[u8], at: usize, size: usize) -> Option<u32> {
     Some(bytes.iter().fold(0u32, |v, &b| (v << 8) | u32::from(b)))
 }
 
-pub fn read_u8(data: &[u8], at: usize) -> Result<u8> {
+fn read_u8(data: &[u8], at: usize) -> Result<u8> {
     data.get(at).copied().ok_or(Error::Malformed("truncated table"))
 }
 
@@ -214,7 +214,7 @@ impl Entry<'_> {
 /// A DICT number at `at`: its value (`None` for a real) and its length in bytes; `None` if the
 /// byte there does not start a number. (Charstrings encode numbers differently: 29 is an
 /// operator there and 255 a fixed-point number; `charstring` reads its own.)
-pub fn read_dict_number(data: &[u8], at: usize) -> Result<Option<(Option<i32>, usize)>> {
+fn read_dict_number(data: &[u8], at: usize) -> Result<Option<(Option<i32>, usize)>> {
     let b0 = read_u8(data, at)?;
     let byte = |k: usize| read_u8(data, at + k).map(i32::from);
     Ok(Some(match b0 {
@@ -240,7 +240,7 @@ pub fn read_dict_number(data: &[u8], at: usize) -> Result<Option<(Option<i32>, u
 }
 
 /// The entries of a DICT, in order.
-pub fn parse_dict(data: &[u8]) -> Result<Vec<Entry<'_>>> {
+fn parse_dict(data: &[u8]) -> Result<Vec<Entry<'_>>> {
     let mut entries = Vec::new();
     let (mut at, mut start) = (0, 0);
     let mut operands = Vec::new();
@@ -271,7 +271,7 @@ pub fn parse_dict(data: &[u8]) -> Result<Vec<Entry<'_>>> {
 }
 
 /// The first entry of `dict` with operator `op`.
-pub fn find<'d, 'a>(dict: &'d [Entry<'a>], op: Operator) -> Option<&'d Entry<'a>> {
+fn find<'d, 'a>(dict: &'d [Entry<'a>], op: Operator) -> Option<&'d Entry<'a>> {
     dict.iter().find(|e| e.op == op)
 }
 
@@ -320,7 +320,7 @@ pub fn op_size(op: Operator) -> usize {
 
 /// A CID font's FDSelect: which Font DICT each glyph uses.
 #[derive(Debug, Clone, Copy)]
-pub enum FdSelect<'a> {
+enum FdSelect<'a> {
     /// One byte per glyph.
     Format0(&'a [u8]),
     /// Ranges (first glyph u16, FD u8), then a sentinel glyph id.
@@ -331,7 +331,7 @@ pub enum FdSelect<'a> {
 const FD_RANGE3_SIZE: usize = 3;
 
 impl<'a> FdSelect<'a> {
-    pub fn parse(data: &'a [u8], at: usize, glyphs: usize) -> Result<FdSelect<'a>> {
+    fn parse(data: &'a [u8], at: usize, glyphs: usize) -> Result<FdSelect<'a>> {
         let truncated = Error::Malformed("truncated FDSelect");
         match read_u8(data, at)? {
             0 => Ok(FdSelect::Format0(data.get(at + 1..at + 1 + glyphs).ok_or(truncated)?)),
@@ -349,7 +349,7 @@ impl<'a> FdSelect<'a> {
     }
 
     /// The Font DICT of glyph `gid`.
-    pub fn fd(&self, gid: u16) -> Result<u8> {
+    fn fd(&self, gid: u16) -> Result<u8> {
         let missing = Error::Malformed("glyph not in FDSelect");
         match *self {
             FdSelect::Format0(fds) => fds.get(usize::from(gid)).copied().ok_or(missing),

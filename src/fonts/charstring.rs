@@ -27,7 +27,7 @@ const MAX_GLYPH_BYTES: usize = 1 << 20;
 
 /// The subroutine bias (Type 2 spec §4.7): numbers are stored offset by it so the most used
 /// subroutines get the shortest operands.
-pub fn bias(count: usize) -> i32 {
+fn bias(count: usize) -> i32 {
     match count {
         0..1240 => 107,
         1240..33900 => 1131,
