@@ -238,7 +238,7 @@ fn os2_for(original: &[u8], mapped: &[(u32, u16)]) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fonts::{Face, FontDir};
+    use crate::fonts::{subset::tests::Path, Face, FontDir};
 
     #[test]
     fn subset_maps_exactly_the_requested_characters() {
@@ -280,27 +280,6 @@ mod tests {
             }
         }
         chars
-    }
-
-    #[derive(Default, PartialEq, Debug)]
-    struct Path(Vec<(u8, [f32; 6])>);
-
-    impl ttf_parser::OutlineBuilder for Path {
-        fn move_to(&mut self, x: f32, y: f32) {
-            self.0.push((b'M', [x, y, 0.0, 0.0, 0.0, 0.0]));
-        }
-        fn line_to(&mut self, x: f32, y: f32) {
-            self.0.push((b'L', [x, y, 0.0, 0.0, 0.0, 0.0]));
-        }
-        fn quad_to(&mut self, x1: f32, y1: f32, x: f32, y: f32) {
-            self.0.push((b'Q', [x1, y1, x, y, 0.0, 0.0]));
-        }
-        fn curve_to(&mut self, x1: f32, y1: f32, x2: f32, y2: f32, x: f32, y: f32) {
-            self.0.push((b'C', [x1, y1, x2, y2, x, y]));
-        }
-        fn close(&mut self) {
-            self.0.push((b'Z', [0.0; 6]));
-        }
     }
 
     #[test]

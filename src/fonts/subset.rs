@@ -401,13 +401,13 @@ fn name(original: &[u8]) -> Result<Vec<u8>> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::fonts::{Face, FontDir};
 
-    /// A glyph's outline as path commands with their points.
+    /// A glyph's outline as path commands with their points (the EPUB subset's tests use it too).
     #[derive(Default, Debug, PartialEq)]
-    struct Path(Vec<(char, [f32; 6])>);
+    pub(crate) struct Path(Vec<(char, [f32; 6])>);
 
     impl ttf_parser::OutlineBuilder for Path {
         fn move_to(&mut self, x: f32, y: f32) {
