@@ -82,16 +82,14 @@ pub fn subset(font: &[u8], chars: &BTreeSet<char>, name: &str) -> Result<Subset>
     })
 }
 
-/// The tables of an sfnt file, by tag.
+/// The tables of an sfnt file, by tag, as its table directory lists them.
 fn read_tables(font: &[u8]) -> Option<Vec<(u32, Vec<u8>)>> {
-    let be16 = |at: usize| font.get(at..at + 2).map(|b| u16::from_be_bytes([b[0], b[1]]));
-    let be32 = |at: usize| font.get(at..at + 4).map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]));
-    let count = be16(4)? as usize;
-    (0..count)
-        .map(|i| {
-            let rec = 12 + 16 * i;
-            let (t, offset, len) = (be32(rec)?, be32(rec + 8)? as usize, be32(rec + 12)? as usize);
-            Some((t, font.get(offset..offset + len)?.to_vec()))
+    let face = ttf_parser::RawFace::parse(font, 0).ok()?;
+    face.table_records
+        .into_iter()
+        .map(|r| {
+            let (offset, len) = (r.offset as usize, r.length as usize);
+            Some((r.tag.0, font.get(offset..offset.checked_add(len)?)?.to_vec()))
         })
         .collect()
 }
@@ -240,7 +238,7 @@ fn os2_for(original: &[u8], mapped: &[(u32, u16)]) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fonts::{Face, FontDir};
+    use crate::fonts::{subset::tests::Path, Face, FontDir};
 
     #[test]
     fn subset_maps_exactly_the_requested_characters() {
@@ -282,27 +280,6 @@ mod tests {
             }
         }
         chars
-    }
-
-    #[derive(Default, PartialEq, Debug)]
-    struct Path(Vec<(u8, [f32; 6])>);
-
-    impl ttf_parser::OutlineBuilder for Path {
-        fn move_to(&mut self, x: f32, y: f32) {
-            self.0.push((b'M', [x, y, 0.0, 0.0, 0.0, 0.0]));
-        }
-        fn line_to(&mut self, x: f32, y: f32) {
-            self.0.push((b'L', [x, y, 0.0, 0.0, 0.0, 0.0]));
-        }
-        fn quad_to(&mut self, x1: f32, y1: f32, x: f32, y: f32) {
-            self.0.push((b'Q', [x1, y1, x, y, 0.0, 0.0]));
-        }
-        fn curve_to(&mut self, x1: f32, y1: f32, x2: f32, y2: f32, x: f32, y: f32) {
-            self.0.push((b'C', [x1, y1, x2, y2, x, y]));
-        }
-        fn close(&mut self) {
-            self.0.push((b'Z', [0.0; 6]));
-        }
     }
 
     #[test]

@@ -38,7 +38,7 @@ fn read_uint(data: &[u8], at: usize, size: usize) -> Option<u32> {
     Some(bytes.iter().fold(0u32, |v, &b| (v << 8) | u32::from(b)))
 }
 
-pub fn read_u8(data: &[u8], at: usize) -> Result<u8> {
+fn read_u8(data: &[u8], at: usize) -> Result<u8> {
     data.get(at).copied().ok_or(Error::Malformed("truncated table"))
 }
 
@@ -132,11 +132,16 @@ pub fn write_index<T: AsRef<[u8]>>(out: &mut Vec<u8>, entries: &[T]) {
 
 /// The size an INDEX of `entries` takes when written.
 pub fn index_size<T: AsRef<[u8]>>(entries: &[T]) -> usize {
-    if entries.is_empty() {
+    index_size_of(entries.len(), entries.iter().map(|e| e.as_ref().len()).sum())
+}
+
+/// The size an INDEX of `count` entries of `total` bytes in all takes when written, for one
+/// whose entries are not written yet.
+pub fn index_size_of(count: usize, total: usize) -> usize {
+    if count == 0 {
         return INDEX_COUNT_SIZE;
     }
-    let total: usize = entries.iter().map(|e| e.as_ref().len()).sum();
-    INDEX_COUNT_SIZE + 1 + (entries.len() + 1) * offset_size(total + 1) + total
+    INDEX_COUNT_SIZE + 1 + (count + 1) * offset_size(total + 1) + total
 }
 
 fn offset_size(max: usize) -> usize {
@@ -206,9 +211,10 @@ impl Entry<'_> {
     }
 }
 
-/// A number in a DICT or charstring at `at`: its value (`None` for a real) and its length in
-/// bytes; `None` if the byte there does not start a number.
-pub fn read_dict_number(data: &[u8], at: usize) -> Result<Option<(Option<i32>, usize)>> {
+/// A DICT number at `at`: its value (`None` for a real) and its length in bytes; `None` if the
+/// byte there does not start a number. (Charstrings encode numbers differently: 29 is an
+/// operator there and 255 a fixed-point number; `charstring` reads its own.)
+fn read_dict_number(data: &[u8], at: usize) -> Result<Option<(Option<i32>, usize)>> {
     let b0 = read_u8(data, at)?;
     let byte = |k: usize| read_u8(data, at + k).map(i32::from);
     Ok(Some(match b0 {
@@ -234,7 +240,7 @@ pub fn read_dict_number(data: &[u8], at: usize) -> Result<Option<(Option<i32>, u
 }
 
 /// The entries of a DICT, in order.
-pub fn parse_dict(data: &[u8]) -> Result<Vec<Entry<'_>>> {
+fn parse_dict(data: &[u8]) -> Result<Vec<Entry<'_>>> {
     let mut entries = Vec::new();
     let (mut at, mut start) = (0, 0);
     let mut operands = Vec::new();
@@ -265,7 +271,7 @@ pub fn parse_dict(data: &[u8]) -> Result<Vec<Entry<'_>>> {
 }
 
 /// The first entry of `dict` with operator `op`.
-pub fn find<'d, 'a>(dict: &'d [Entry<'a>], op: Operator) -> Option<&'d Entry<'a>> {
+fn find<'d, 'a>(dict: &'d [Entry<'a>], op: Operator) -> Option<&'d Entry<'a>> {
     dict.iter().find(|e| e.op == op)
 }
 
@@ -314,7 +320,7 @@ pub fn op_size(op: Operator) -> usize {
 
 /// A CID font's FDSelect: which Font DICT each glyph uses.
 #[derive(Debug, Clone, Copy)]
-pub enum FdSelect<'a> {
+enum FdSelect<'a> {
     /// One byte per glyph.
     Format0(&'a [u8]),
     /// Ranges (first glyph u16, FD u8), then a sentinel glyph id.
@@ -325,7 +331,7 @@ pub enum FdSelect<'a> {
 const FD_RANGE3_SIZE: usize = 3;
 
 impl<'a> FdSelect<'a> {
-    pub fn parse(data: &'a [u8], at: usize, glyphs: usize) -> Result<FdSelect<'a>> {
+    fn parse(data: &'a [u8], at: usize, glyphs: usize) -> Result<FdSelect<'a>> {
         let truncated = Error::Malformed("truncated FDSelect");
         match read_u8(data, at)? {
             0 => Ok(FdSelect::Format0(data.get(at + 1..at + 1 + glyphs).ok_or(truncated)?)),
@@ -343,7 +349,7 @@ impl<'a> FdSelect<'a> {
     }
 
     /// The Font DICT of glyph `gid`.
-    pub fn fd(&self, gid: u16) -> Result<u8> {
+    fn fd(&self, gid: u16) -> Result<u8> {
         let missing = Error::Malformed("glyph not in FDSelect");
         match *self {
             FdSelect::Format0(fds) => fds.get(usize::from(gid)).copied().ok_or(missing),
@@ -412,8 +418,9 @@ impl<'a> Font<'a> {
         if read_u8(data, 0)? != 1 {
             return Err(Error::Unsupported("CFF major version not 1"));
         }
-        let names = Index::parse(data, usize::from(read_u8(data, 2)?))?;
-        let mut at = names.bytes().len() + usize::from(read_u8(data, 2)?);
+        let header_size = usize::from(read_u8(data, 2)?);
+        let names = Index::parse(data, header_size)?;
+        let mut at = header_size + names.bytes().len();
         let top_dicts = Index::parse(data, at)?;
         at += top_dicts.bytes().len();
         let strings = Index::parse(data, at)?;

@@ -79,9 +79,11 @@ const TOP_DICT_REWRITTEN: [Operator; 12] = [
     op::SYNTHETIC_BASE,
 ];
 
-/// charset format 2 (ranges with a 16-bit count) and FDSelect format 3 (ranges).
+/// charset format 2 (ranges with a 16-bit count), for all glyphs after `.notdef` as one range.
 const CHARSET_RANGES16: u8 = 2;
+/// charset format 0 (an array), empty: the charset of a subset of `.notdef` alone.
 const CHARSET_ARRAY: u8 = 0;
+/// FDSelect format 3 (ranges).
 const FD_SELECT_RANGES: u8 = 3;
 
 /// Cuts the `CFF ` table `data` down to `order`'s glyphs.
@@ -111,10 +113,15 @@ pub fn cff(data: &[u8], order: &[u16]) -> Result<Vec<u8>> {
         ends.push(char_strings.len());
         glyph_fds.push(fd);
     }
-    // The used Font DICTs, renumbered in their original order.
-    let used: Vec<(u8, &FontDict)> =
-        font_dicts.iter().enumerate().filter_map(|(fd, d)| d.as_ref().map(|(dict, _)| (fd as u8, dict))).collect();
-    let new_fd = |old: u8| used.iter().position(|&(fd, _)| fd == old).expect("every glyph's FD is used") as u8;
+    // The used Font DICTs, renumbered in their original order: `new_fd[old]` is the new number.
+    let mut used: Vec<&FontDict> = Vec::new();
+    let mut new_fd = vec![0u8; font_dicts.len()];
+    for (old, slot) in font_dicts.iter().enumerate() {
+        if let Some((dict, _)) = slot {
+            new_fd[old] = used.len() as u8;
+            used.push(dict);
+        }
+    }
 
     // Strings: the ROS's, then each the kept DICTs name, once.
     let mut strings = Strings::default();
@@ -138,7 +145,7 @@ pub fn cff(data: &[u8], order: &[u16]) -> Result<Vec<u8>> {
     // Font DICTs (Private offsets filled in below) and Private DICTs less Subrs.
     let mut fd_entries = Vec::new();
     let mut privates = Vec::new();
-    for (_, dict) in &used {
+    for dict in &used {
         let mut entries = Vec::new();
         for entry in dict.dict.iter().filter(|e| e.op != op::PRIVATE) {
             copy_entry(&font, entry, &mut strings, &mut entries)?;
@@ -157,7 +164,7 @@ pub fn cff(data: &[u8], order: &[u16]) -> Result<Vec<u8>> {
     // FDSelect ranges: (first glyph, new FD).
     let mut fd_ranges: Vec<(u16, u8)> = Vec::new();
     for (gid, &fd) in glyph_fds.iter().enumerate() {
-        let fd = new_fd(fd);
+        let fd = new_fd[usize::from(fd)];
         if fd_ranges.last().is_none_or(|&(_, last)| last != fd) {
             fd_ranges.push((gid as u16, fd));
         }
@@ -170,18 +177,19 @@ pub fn cff(data: &[u8], order: &[u16]) -> Result<Vec<u8>> {
         *start = end;
         Some(s)
     }).collect();
-    let charset_size = if glyphs > 1 { 5 } else { 1 };
+    // Format byte, then one range (first CID, count after it) or nothing.
+    let charset_size = if glyphs > 1 { 1 + 2 + 2 } else { 1 };
+    // Format byte, range count, the ranges (first glyph, FD), the sentinel.
     let fd_select_size = 1 + 2 + 3 * fd_ranges.len() + 2;
     let charset_at = HEADER.len()
         + font.names.bytes().len()
-        + cff::index_size(&[vec![0u8; top_size]])
+        + cff::index_size_of(1, top_size)
         + cff::index_size(&string_list)
-        + cff::index_size(&[] as &[&[u8]]);
+        + cff::index_size_of(0, 0);
     let fd_select_at = charset_at + charset_size;
     let char_strings_at = fd_select_at + fd_select_size;
     let fd_array_at = char_strings_at + cff::index_size(&char_string_list);
-    let fake_fds: Vec<Vec<u8>> = fd_sizes.iter().map(|&n| vec![0; n]).collect();
-    let privates_at = fd_array_at + cff::index_size(&fake_fds);
+    let privates_at = fd_array_at + cff::index_size_of(fd_sizes.len(), fd_sizes.iter().sum());
 
     let mut out = Vec::with_capacity(privates_at + privates.iter().map(Vec::len).sum::<usize>());
     out.extend(HEADER);
@@ -239,7 +247,7 @@ fn copy_entry<'a>(font: &Font<'a>, entry: &cff::Entry<'a>, strings: &mut Strings
     if op::SID_VALUED.contains(&entry.op) {
         // ROS's third operand is a number, not a string.
         let sids = if entry.op == op::ROS { 2 } else { entry.operands.len() };
-        for (n, _) in entry.operands.iter().enumerate() {
+        for n in 0..entry.operands.len() {
             let v = entry.int(n)?;
             if n < sids && v as usize >= cff::STANDARD_STRINGS {
                 let sid = usize::try_from(v).map_err(|_| Error::Malformed("negative string id"))?;
@@ -393,13 +401,13 @@ fn name(original: &[u8]) -> Result<Vec<u8>> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::fonts::{Face, FontDir};
 
-    /// A glyph's outline as path commands with their points.
+    /// A glyph's outline as path commands with their points (the EPUB subset's tests use it too).
     #[derive(Default, Debug, PartialEq)]
-    struct Path(Vec<(char, [f32; 6])>);
+    pub(crate) struct Path(Vec<(char, [f32; 6])>);
 
     impl ttf_parser::OutlineBuilder for Path {
         fn move_to(&mut self, x: f32, y: f32) {
