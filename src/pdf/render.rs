@@ -27,6 +27,7 @@
 use std::collections::BTreeMap;
 
 use lopdf::{Dictionary, Object, ObjectId, Stream};
+use rayon::prelude::*;
 use printpdf::{
     Actions, Destination, DictItem, ExternalStream, ExternalXObject, LinkAnnotation, Mm, Op, PdfDocument, PdfPage,
     PdfSaveOptions, Pt, Px, RawImage, XObject, XObjectId,
@@ -38,6 +39,7 @@ use crate::pdf::content::{ContentWriter, Paint};
 use crate::pdf::fonts::{FaceId, FontSet};
 use crate::pdf::frame::{Color, Frame, Item, LinkTarget};
 use crate::pdf::pdfx;
+use crate::pdf::serialize;
 use crate::pdf::text::Line;
 
 /// What the document says about itself (the Info dictionary).
@@ -76,18 +78,23 @@ const BFCHAR_BLOCK: usize = 100;
 pub fn render(fonts: &FontSet, frames: &[Frame], meta: &DocMeta) -> Result<lopdf::Document> {
     let usage = GlyphUsage::collect(frames);
     let faces: BTreeMap<FaceId, FaceGlyphs> = usage.glyphs.iter().map(|(&id, glyphs)| (id, FaceGlyphs::of(fonts, id, glyphs))).collect();
-    // The faces are cut on another thread while the pages are written: a page's content needs
-    // only each glyph's code and width, which the glyph set alone fixes. On the seed the cut is
-    // 7 M of the main thread's 48 M instructions, and a worker is idle until the deflate.
-    let (programs, pages) = rayon::join(
-        || faces.iter().map(|(&id, face)| Ok((id, cut_face(fonts, id, face)?))).collect::<Result<BTreeMap<_, _>>>(),
+    // The faces are cut and their programs deflated while the pages are written, each face a
+    // job of its own: a page's content needs only each glyph's code and width, which the glyph
+    // set alone fixes. On the seed the cut and deflate of the regular face alone outlast the
+    // pages, so the largest face starts first and the others go to whichever worker is free.
+    let mut largest_first: Vec<(&FaceId, &FaceGlyphs)> = faces.iter().collect();
+    largest_first.sort_by_key(|(_, face)| std::cmp::Reverse(face.codes.len()));
+    let (files, pages) = rayon::join(
+        || largest_first.par_iter().map(|&(&id, face)| cut_face(fonts, id, face).map(|program| (id, program.into_file()))).collect::<Vec<_>>(),
         || write_pages(frames, meta, &faces),
     );
-    let (programs, (mut pdf, page_ids)) = (programs?, pages?);
+    // In face order whatever finished first, so that the same faces fail with the same message.
+    let files: BTreeMap<FaceId, FontFile> = files.into_iter().collect::<Result<_>>()?;
+    let (mut pdf, page_ids) = pages?;
 
     let mut font_refs = Vec::new();
-    for (&face_id, program) in &programs {
-        let font = embed_face(&mut pdf, fonts, face_id, program, &faces[&face_id], &usage.glyphs[&face_id]);
+    for (face_id, file) in files {
+        let font = embed_face(&mut pdf, fonts, face_id, file, &faces[&face_id], &usage.glyphs[&face_id]);
         font_refs.push((font_resource(face_id), font));
     }
     if let Some(&first) = page_ids.first() {
@@ -125,12 +132,20 @@ fn write_pages(frames: &[Frame], meta: &DocMeta, faces: &BTreeMap<FaceId, FaceGl
     let mut warnings = Vec::new();
     let mut pdf = doc.to_lopdf_document(&options, &mut warnings);
     let page_ids: Vec<ObjectId> = pdf.get_pages().into_values().collect();
-    for (&page_id, frame) in page_ids.iter().zip(frames) {
-        let content = page_content(frame, faces, &images);
+    // Each page's content is written and deflated on its own: nothing after render changes it.
+    let contents: Vec<Stream> = frames
+        .par_iter()
+        .map(|frame| {
+            let mut stream = Stream::new(Dictionary::new(), page_content(frame, faces, &images));
+            serialize::deflate_now(&mut stream, serialize::Kind::Content);
+            stream
+        })
+        .collect();
+    for (&page_id, content) in page_ids.iter().zip(contents) {
         let contents = pdf.get_dictionary(page_id).and_then(|p| p.get(b"Contents")).and_then(Object::as_reference);
         let stream = contents.and_then(|id| pdf.get_object_mut(id)).and_then(Object::as_stream_mut);
         match stream {
-            Ok(stream) => stream.set_content(content),
+            Ok(stream) => *stream = content,
             Err(e) => return Err(Error::failed(format!("cannot write a page: {e}"))),
         }
     }
@@ -328,6 +343,25 @@ enum FontProgram {
     TrueType(Vec<u8>),
 }
 
+impl FontProgram {
+    /// The program as the stream its font descriptor points at, deflated already.
+    fn into_file(self) -> FontFile {
+        let (cff, mut program) = match self {
+            FontProgram::Cff(cff) => (true, Stream::new(Dictionary::from_iter([("Subtype", Object::from("CIDFontType0C"))]), cff)),
+            FontProgram::TrueType(ttf) => (false, Stream::new(Dictionary::from_iter([("Length1", Object::Integer(ttf.len() as i64))]), ttf)),
+        };
+        serialize::deflate_now(&mut program, serialize::Kind::Font);
+        FontFile { cff, program }
+    }
+}
+
+/// A font program's stream, ready to embed.
+struct FontFile {
+    /// CFF outlines (`/FontFile3`, a CIDFontType0 font), else TrueType (`/FontFile2`).
+    cff: bool,
+    program: Stream,
+}
+
 /// Cuts `face` down to `glyphs`: the font program to embed.
 fn cut_face(fonts: &FontSet, face_id: FaceId, glyphs: &FaceGlyphs) -> Result<FontProgram> {
     let face = fonts.face(face_id);
@@ -355,7 +389,7 @@ fn cut_face(fonts: &FontSet, face_id: FaceId, glyphs: &FaceGlyphs) -> Result<Fon
 
 /// Embeds a subset face as a Type0 font (Identity-H) over a CID font, with its descriptor,
 /// font program and ToUnicode map; returns the Type0 font's object.
-fn embed_face(pdf: &mut lopdf::Document, fonts: &FontSet, face_id: FaceId, program: &FontProgram, glyphs: &FaceGlyphs, text: &BTreeMap<u16, String>) -> ObjectId {
+fn embed_face(pdf: &mut lopdf::Document, fonts: &FontSet, face_id: FaceId, file: FontFile, glyphs: &FaceGlyphs, text: &BTreeMap<u16, String>) -> ObjectId {
     let face = fonts.face(face_id);
     let upem = face.units_per_em();
     let resource = font_resource(face_id);
@@ -364,18 +398,9 @@ fn embed_face(pdf: &mut lopdf::Document, fonts: &FontSet, face_id: FaceId, progr
     // Ascent and descent in whole font units first, as the font's tables hold them.
     let ascent = scaled(f32::from((face.ascender_em() * upem) as i16));
     let descent = scaled(f32::from((face.descender_em() * upem) as i16));
-    let is_cff = matches!(program, FontProgram::Cff(_));
-    let (subtype, file_key, program) = match program {
-        FontProgram::Cff(cff) => {
-            let dict = Dictionary::from_iter([("Subtype", Object::from("CIDFontType0C"))]);
-            ("CIDFontType0", "FontFile3", Stream::new(dict, cff.clone()))
-        }
-        FontProgram::TrueType(ttf) => {
-            let dict = Dictionary::from_iter([("Length1", Object::Integer(ttf.len() as i64))]);
-            ("CIDFontType2", "FontFile2", Stream::new(dict, ttf.clone()))
-        }
-    };
-    let program_id = pdf.add_object(program);
+    let is_cff = file.cff;
+    let (subtype, file_key) = if is_cff { ("CIDFontType0", "FontFile3") } else { ("CIDFontType2", "FontFile2") };
+    let program_id = pdf.add_object(file.program);
     let descriptor = Dictionary::from_iter([
         ("Type", Object::from("FontDescriptor")),
         ("FontName", name.clone()),

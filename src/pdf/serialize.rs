@@ -1,13 +1,15 @@
 //! The edition's one trip from a lopdf `Document` to bytes: the last step of `papertool pdf`.
 //!
 //! Render, the outline pass and the PDF/X pass all work on the same in-memory document; only
-//! here is it compressed and written, once. Two things are done on the way:
+//! here is it written, once. Two things are done on the way:
 //!
 //! - every stream not yet encoded is deflated, once, at the level its kind earns (see
 //!   [`level_for`]), by libdeflate, the streams in parallel: on jialing's streams it was 2.0×
 //!   as fast as zlib-rs at the levels used before (fonts 2, content 6, photos 2), for 5 KB
 //!   less; streams that carry a filter already (a photo's own JPEG bytes, anything read from a
-//!   file) are left as they are;
+//!   file) are left as they are. The renderer deflates its font programs and page content
+//!   itself, with [`deflate_now`], on the workers that make them: nothing later changes them,
+//!   and there they overlap with the rest of the rendering instead of waiting for this step;
 //! - the trailer `/ID` is derived from the content, so that the same edition gives the same
 //!   bytes: the file is written with a fixed placeholder ID, the MD5 of those bytes becomes the
 //!   ID, and it is patched in place over the placeholder (same length, so no offset moves). An
@@ -112,7 +114,8 @@ pub fn save(mut doc: Document) -> Result<Vec<u8>> {
 
 /// Deflates every stream that may be compressed and carries no filter yet, each at its kind's
 /// level; a stream that would not shrink stays plain. The streams are independent, so they are
-/// deflated in parallel: the font subsets are most of the work, one a face.
+/// deflated in parallel. After `papertool pdf`'s renderer, which deflated its fonts and pages,
+/// what is left is the ToUnicode maps and what the PDF/X pass wrote (a photo's CMYK samples).
 fn compress(doc: &mut Document) {
     let known = kinds(doc);
     let mut pending: Vec<(&mut Stream, Kind)> = Vec::new();
@@ -125,13 +128,19 @@ fn compress(doc: &mut Document) {
         let kind = known.get(id).copied().unwrap_or(if is_image { Kind::Image } else { Kind::Other });
         pending.push((stream, kind));
     }
-    pending.par_iter_mut().for_each(|(stream, kind)| {
-        let compressed = deflate(&stream.content, level_for(*kind));
-        if compressed.len() < stream.content.len() {
-            stream.set_content(compressed);
-            stream.dict.set("Filter", Object::from("FlateDecode"));
-        }
-    });
+    pending.par_iter_mut().for_each(|(stream, kind)| deflate_now(stream, *kind));
+}
+
+/// Deflates `stream`, which holds `kind` and carries no filter, at that kind's level; a stream
+/// that would not shrink stays plain. For a stream that is final before [`save`]: `save`
+/// leaves a stream with a filter as it is.
+pub fn deflate_now(stream: &mut Stream, kind: Kind) {
+    debug_assert!(!stream.dict.has(b"Filter"), "a stream is deflated once");
+    let compressed = deflate(&stream.content, level_for(kind));
+    if compressed.len() < stream.content.len() {
+        stream.set_content(compressed);
+        stream.dict.set("Filter", Object::from("FlateDecode"));
+    }
 }
 
 /// The streams whose kind their dictionary does not say: pages' content (and form XObjects'),
