@@ -344,13 +344,24 @@ enum FontProgram {
 }
 
 impl FontProgram {
-    /// The program as the stream its font descriptor points at, deflated already.
+    /// The program as the stream its font descriptor points at, final: [`serialize::save`]
+    /// leaves it alone.
+    ///
+    /// A CFF program is stored as it is. Type 2 charstrings are a compact code already:
+    /// libdeflate's fastest level made the seed's three CFF subsets (199 KB) 18 % smaller, for
+    /// 9 M of the run's 68 M instructions (13 %); stored, the seed's PDF is 36 KB larger
+    /// (281 KB), jialing's 94 KB (795 KB). The EPUB stores its subsets for the same reason.
+    /// TrueType outlines (the 楷体) deflate by 30 % (jialing: 113 KB to 79 KB) and are deflated.
     fn into_file(self) -> FontFile {
         let (cff, mut program) = match self {
             FontProgram::Cff(cff) => (true, Stream::new(Dictionary::from_iter([("Subtype", Object::from("CIDFontType0C"))]), cff)),
             FontProgram::TrueType(ttf) => (false, Stream::new(Dictionary::from_iter([("Length1", Object::Integer(ttf.len() as i64))]), ttf)),
         };
-        serialize::deflate_now(&mut program, serialize::Kind::Font);
+        if cff {
+            program.allows_compression = false;
+        } else {
+            serialize::deflate_now(&mut program, serialize::Kind::Font);
+        }
         FontFile { cff, program }
     }
 }

@@ -7,7 +7,8 @@
 //!   [`level_for`]), by libdeflate, the streams in parallel: on jialing's streams it was 2.0×
 //!   as fast as zlib-rs at the levels used before (fonts 2, content 6, photos 2), for 5 KB
 //!   less; streams that carry a filter already (a photo's own JPEG bytes, anything read from a
-//!   file) are left as they are. The renderer deflates its font programs and page content
+//!   file) are left as they are, and so are streams marked not to be compressed (the renderer's
+//!   CFF programs, stored). The renderer deflates its TrueType programs and page content
 //!   itself, with [`deflate_now`], on the workers that make them: nothing later changes them,
 //!   and there they overlap with the rest of the rendering instead of waiting for this step;
 //! - the trailer `/ID` is derived from the content, so that the same edition gives the same
@@ -41,7 +42,9 @@ pub enum Kind {
     Other,
 }
 
-/// Deflate level for fonts. Outlines deflate poorly at any level (a fifth smaller at best);
+/// Deflate level for fonts (TrueType programs; papertool's own CFF programs are stored, see
+/// `render`, and a foreign file's usually carry a filter). CFF outlines deflate poorly at any
+/// level (a fifth smaller at best);
 /// measured on the seed's subsets (264 KB) and jialing's (628 KB): libdeflate's level 1 is as
 /// small as zlib-rs's level 2 was (208 KB, 494 KB) in 45 % of its time; level 6 saves another
 /// 1.5 % for 1.5–2.3 times the time.
