@@ -107,6 +107,6 @@ mod tests {
         assert!(xml.contains("<pdfx:GTS_PDFXVersion>PDF/X-1:2001</pdfx:GTS_PDFXVersion>"));
         assert!(xml.contains("<pdfx:GTS_PDFXConformance>PDF/X-1a:2001</pdfx:GTS_PDFXConformance>"));
         assert!(xml.contains("<pdf:Trapped>False</pdf:Trapped>"));
-        assert!(xml.contains("uuid:abababab-abab-3bab-abab-abababababab"), "{xml}");
+        assert!(xml.contains("uuid:abababab-abab-8bab-abab-abababababab"), "{xml}");
     }
 }
