@@ -137,7 +137,7 @@ fn write_pages(frames: &[Frame], meta: &DocMeta, faces: &BTreeMap<FaceId, FaceGl
         .par_iter()
         .map(|frame| {
             let mut stream = Stream::new(Dictionary::new(), page_content(frame, faces, &images));
-            serialize::deflate_now(&mut stream, serialize::Kind::Content);
+            serialize::deflate_now(&mut stream);
             stream
         })
         .collect();
@@ -360,7 +360,7 @@ impl FontProgram {
         if cff {
             program.allows_compression = false;
         } else {
-            serialize::deflate_now(&mut program, serialize::Kind::Font);
+            serialize::deflate_now(&mut program);
         }
         FontFile { cff, program }
     }

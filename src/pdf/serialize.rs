@@ -3,10 +3,9 @@
 //! Render, the outline pass and the PDF/X pass all work on the same in-memory document; only
 //! here is it written, once. Two things are done on the way:
 //!
-//! - every stream not yet encoded is deflated, once, at the level its kind earns (see
-//!   [`level_for`]), by libdeflate, the streams in parallel: on jialing's streams it was 2.0×
-//!   as fast as zlib-rs at the levels used before (fonts 2, content 6, photos 2), for 5 KB
-//!   less; streams that carry a filter already (a photo's own JPEG bytes, anything read from a
+//! - every stream not yet encoded is deflated, once, by libdeflate at its fastest level
+//!   ([`LEVEL`]), the streams in parallel (libdeflate was twice as fast as zlib-rs for the same
+//!   size); streams that carry a filter already (a photo's own JPEG bytes, anything read from a
 //!   file) are left as they are, and so are streams marked not to be compressed (the renderer's
 //!   CFF programs, stored). The renderer deflates its TrueType programs and page content
 //!   itself, with [`deflate_now`], on the workers that make them: nothing later changes them,
@@ -18,9 +17,8 @@
 //!   the same way.
 
 use std::cell::RefCell;
-use std::collections::BTreeMap;
 
-use lopdf::{Dictionary, Document, Object, ObjectId, Stream, StringFormat};
+use lopdf::{Document, Object, Stream, StringFormat};
 use rayon::prelude::*;
 
 use crate::error::{Error, Result};
@@ -29,56 +27,24 @@ use crate::error::{Error, Result};
 /// are, so a file where patching was skipped (a bug) shows it plainly.
 pub const ID_PLACEHOLDER: [u8; 16] = *b"papertool:ID:tbd";
 
-/// What a stream holds, for how hard to deflate it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    /// Page content: glyph ids, positions and each line's ActualText.
-    Content,
-    /// Font programs (CFF and TrueType subsets).
-    Font,
-    /// Raw samples of a picture that is not a JPEG passed through.
-    Image,
-    /// Everything else (ToUnicode maps, small streams).
-    Other,
-}
+/// libdeflate's level for every stream: its fastest. Measured with callgrind on the seed and
+/// on jialing's four pages, against the levels used before (content and ToUnicode maps at 6):
+/// 4.2 M fewer instructions on the seed (56.5 M to 52.3 M) for 3.5 KB more (1.2 %), 18 M fewer
+/// on jialing for 15 KB more (1.8 %); one compressor a thread instead of two, one of them
+/// large. Fonts and photos were at level 1 already: a CMYK photo (614 KB) makes 79 KB, 3 KB
+/// more than at level 6 in half the time. (The renderer's CFF programs are not deflated at all,
+/// see `render`.)
+const LEVEL: i32 = 1;
 
-/// Deflate level for fonts (TrueType programs; papertool's own CFF programs are stored, see
-/// `render`, and a foreign file's usually carry a filter). CFF outlines deflate poorly at any
-/// level (a fifth smaller at best);
-/// measured on the seed's subsets (264 KB) and jialing's (628 KB): libdeflate's level 1 is as
-/// small as zlib-rs's level 2 was (208 KB, 494 KB) in 45 % of its time; level 6 saves another
-/// 1.5 % for 1.5–2.3 times the time.
-const FONT_LEVEL: i32 = 1;
-/// Deflate level for a picture's samples (the print edition's photos, separated to CMYK):
-/// measured on jialing's photo (480 × 320, 614 KB of CMYK), level 1 makes 79 KB, 4 KB less than
-/// zlib-rs's level 2 did, in 85 % of its time; level 6 saves 3 KB more for twice the time.
-const IMAGE_LEVEL: i32 = 1;
-/// Deflate level for content streams: on jialing's four pages (328 KB), level 6 makes 80 KB
-/// where level 1 makes 89 KB, for 4 ms more.
-const CONTENT_LEVEL: i32 = 6;
-/// Deflate level for the rest (ToUnicode maps, small streams): libdeflate's default.
-const OTHER_LEVEL: i32 = 6;
-
-/// The deflate level for a stream of `kind`.
-fn level_for(kind: Kind) -> i32 {
-    match kind {
-        Kind::Font => FONT_LEVEL,
-        Kind::Content => CONTENT_LEVEL,
-        Kind::Image => IMAGE_LEVEL,
-        Kind::Other => OTHER_LEVEL,
-    }
-}
-
-/// `bytes` deflated at `level` (libdeflate's 0–12) into a zlib stream.
-fn deflate(bytes: &[u8], level: i32) -> Vec<u8> {
+/// `bytes` deflated into a zlib stream.
+fn deflate(bytes: &[u8]) -> Vec<u8> {
     thread_local! {
-        /// A compressor a level, kept for the thread's next stream: libdeflate allocates its
-        /// match finder with the C allocator, so a fresh one a stream costs fresh pages.
-        static COMPRESSORS: RefCell<BTreeMap<i32, libdeflater::Compressor>> = const { RefCell::new(BTreeMap::new()) };
+        /// Kept for the thread's next stream: libdeflate allocates its match finder with the C
+        /// allocator, so a fresh one a stream costs fresh pages.
+        static COMPRESSOR: RefCell<libdeflater::Compressor> =
+            RefCell::new(libdeflater::Compressor::new(libdeflater::CompressionLvl::new(LEVEL).expect("a level libdeflate has")));
     }
-    let level = libdeflater::CompressionLvl::new(level).expect("the callers' levels are libdeflate's");
-    COMPRESSORS.with_borrow_mut(|compressors| {
-        let compressor = compressors.entry(level.into()).or_insert_with(|| libdeflater::Compressor::new(level));
+    COMPRESSOR.with_borrow_mut(|compressor| {
         let mut out = vec![0; compressor.zlib_compress_bound(bytes.len())];
         let len = compressor.zlib_compress(bytes, &mut out).expect("the buffer is the bound libdeflate asked for");
         out.truncate(len);
@@ -119,76 +85,31 @@ pub fn save(mut doc: Document) -> Result<Vec<u8>> {
     Ok(bytes)
 }
 
-/// Deflates every stream that may be compressed and carries no filter yet, each at its kind's
-/// level; a stream that would not shrink stays plain. The streams are independent, so they are
-/// deflated in parallel. After `papertool pdf`'s renderer, which deflated its fonts and pages,
-/// what is left is the ToUnicode maps and what the PDF/X pass wrote (a photo's CMYK samples).
+/// Deflates every stream that may be compressed and carries no filter yet; a stream that would
+/// not shrink stays plain. The streams are independent, so they are deflated in parallel. After
+/// `papertool pdf`'s renderer, which deflated its pages and TrueType fonts, what is left is the
+/// ToUnicode maps and what the PDF/X pass wrote (a photo's CMYK samples).
 fn compress(doc: &mut Document) {
-    let known = kinds(doc);
-    let mut pending: Vec<(&mut Stream, Kind)> = Vec::new();
-    for (id, object) in doc.objects.iter_mut() {
-        let Object::Stream(stream) = object else { continue };
-        if !stream.allows_compression || stream.dict.has(b"Filter") || stream.content.is_empty() {
-            continue;
-        }
-        let is_image = stream.dict.get(b"Subtype").and_then(Object::as_name).is_ok_and(|s| s == b"Image");
-        let kind = known.get(id).copied().unwrap_or(if is_image { Kind::Image } else { Kind::Other });
-        pending.push((stream, kind));
-    }
-    pending.par_iter_mut().for_each(|(stream, kind)| deflate_now(stream, *kind));
+    let mut pending: Vec<&mut Stream> = doc
+        .objects
+        .values_mut()
+        .filter_map(|object| match object {
+            Object::Stream(stream) if stream.allows_compression && !stream.dict.has(b"Filter") && !stream.content.is_empty() => Some(stream),
+            _ => None,
+        })
+        .collect();
+    pending.par_iter_mut().for_each(|stream| deflate_now(stream));
 }
 
-/// Deflates `stream`, which holds `kind` and carries no filter, at that kind's level; a stream
-/// that would not shrink stays plain. For a stream that is final before [`save`]: `save`
-/// leaves a stream with a filter as it is.
-pub fn deflate_now(stream: &mut Stream, kind: Kind) {
+/// Deflates `stream`, which carries no filter; a stream that would not shrink stays plain. For
+/// a stream that is final before [`save`]: `save` leaves a stream with a filter as it is.
+pub fn deflate_now(stream: &mut Stream) {
     debug_assert!(!stream.dict.has(b"Filter"), "a stream is deflated once");
-    let compressed = deflate(&stream.content, level_for(kind));
+    let compressed = deflate(&stream.content);
     if compressed.len() < stream.content.len() {
         stream.set_content(compressed);
         stream.dict.set("Filter", Object::from("FlateDecode"));
     }
-}
-
-/// The streams whose kind their dictionary does not say: pages' content (and form XObjects'),
-/// and the font programs that font descriptors point at.
-fn kinds(doc: &Document) -> BTreeMap<ObjectId, Kind> {
-    let mut found = BTreeMap::new();
-    let visit_descriptor = |dict: &Dictionary, found: &mut BTreeMap<ObjectId, Kind>| {
-        for key in [&b"FontFile"[..], b"FontFile2", b"FontFile3"] {
-            if let Ok(id) = dict.get(key).and_then(Object::as_reference) {
-                found.insert(id, Kind::Font);
-            }
-        }
-    };
-    for (id, object) in &doc.objects {
-        match object {
-            Object::Dictionary(dict) => {
-                visit_descriptor(dict, &mut found);
-                // printpdf writes the descendant font, and so its descriptor, inline.
-                if let Ok(Object::Array(descendants)) = dict.get(b"DescendantFonts") {
-                    for d in descendants {
-                        if let Ok(Object::Dictionary(descriptor)) = d.as_dict().and_then(|d| d.get(b"FontDescriptor")) {
-                            visit_descriptor(descriptor, &mut found);
-                        }
-                    }
-                }
-                if dict.get(b"Type").and_then(Object::as_name).is_ok_and(|t| t == b"Page") {
-                    let contents = match dict.get(b"Contents") {
-                        Ok(Object::Reference(id)) => vec![*id],
-                        Ok(Object::Array(list)) => list.iter().filter_map(|o| o.as_reference().ok()).collect(),
-                        _ => Vec::new(),
-                    };
-                    found.extend(contents.into_iter().map(|id| (id, Kind::Content)));
-                }
-            }
-            Object::Stream(s) if s.dict.get(b"Subtype").and_then(Object::as_name).is_ok_and(|t| t == b"Form") => {
-                found.insert(*id, Kind::Content);
-            }
-            _ => {}
-        }
-    }
-    found
 }
 
 /// The content of the catalog's `/Metadata` stream, if it quotes the placeholder ID.
@@ -259,18 +180,16 @@ mod tests {
     use lopdf::dictionary;
 
     #[test]
-    fn round_trips_through_an_independent_inflater_at_every_level() {
+    fn round_trips_through_an_independent_inflater() {
         let text: Vec<u8> = (0..200_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 27) as u8 + b'a').collect();
-        for level in 1..=12 {
-            let packed = deflate(&text, level);
-            assert!(packed.len() < text.len(), "level {level} compresses");
-            let mut unpacked = Vec::new();
-            std::io::Read::read_to_end(&mut flate2::read::ZlibDecoder::new(&packed[..]), &mut unpacked).unwrap();
-            assert_eq!(unpacked, text, "level {level}");
-        }
-        assert_eq!(deflate(&text, 6), deflate(&text, 6), "a kept compressor gives the same bytes");
+        let packed = deflate(&text);
+        assert!(packed.len() < text.len(), "it compresses");
         let mut unpacked = Vec::new();
-        std::io::Read::read_to_end(&mut flate2::read::ZlibDecoder::new(&deflate(b"", 1)[..]), &mut unpacked).unwrap();
+        std::io::Read::read_to_end(&mut flate2::read::ZlibDecoder::new(&packed[..]), &mut unpacked).unwrap();
+        assert_eq!(unpacked, text);
+        assert_eq!(deflate(&text), packed, "a kept compressor gives the same bytes");
+        let mut unpacked = Vec::new();
+        std::io::Read::read_to_end(&mut flate2::read::ZlibDecoder::new(&deflate(b"")[..]), &mut unpacked).unwrap();
         assert!(unpacked.is_empty());
     }
 
