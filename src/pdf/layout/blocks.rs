@@ -35,6 +35,10 @@ const FIGURE_GAP_EM: f32 = 0.8;
 /// character of any headline size.
 const BALANCE_STEPS: usize = 6;
 
+/// Fills the column balancing tries upward from the block's area over its columns before it
+/// bisects: enough for the units left over there to find room in a column or two.
+const CLIMB_STEPS: usize = 4;
+
 /// Characters that split a headline into the lines its editor meant (the source's spaces).
 fn headline_segments(text: &str) -> Vec<&str> {
     text.split([' ', '\u{3000}', '\t']).filter(|s| !s.is_empty()).collect()
@@ -875,36 +879,102 @@ fn column_offsets(columns: u32, span: u32, figure_height: f32) -> Vec<f32> {
 /// `None` when they do not fit. A keep-with-next unit moves on with the unit after it.
 pub fn fill(units: &[(f32, bool)], offsets: &[f32], height: f32) -> Option<Vec<u32>> {
     let mut out = Vec::with_capacity(units.len());
-    fill_each(units, offsets, height, |_, c| out.push(c)).then_some(out)
+    fill_each(units, offsets, height, |_, c| out.push(c)).fits.then_some(out)
 }
 
-/// Fills as [`fill`] does, handing each unit's index and column to `each` in order; false when
-/// they do not fit. The balancing search asks only whether they fit, dozens of times a shape.
-fn fill_each(units: &[(f32, bool)], offsets: &[f32], height: f32, mut each: impl FnMut(usize, u32)) -> bool {
+/// What one fill at a height found: whether the units fit, how far the fullest column reached,
+/// and the band of heights that make the very same fill.
+#[derive(Debug, Clone, Copy)]
+struct Probe {
+    fits: bool,
+    /// The fullest column's height (0 when they do not fit).
+    reach: f32,
+    /// Every decision the fill made compared a unit's key (where it would end in its column)
+    /// with `height + EPS`: placed at or under it, moved on above it. Any height whose
+    /// `height + EPS` lies in `placed..moved` makes every decision the same way, so the same fill.
+    placed: f32,
+    moved: f32,
+}
+
+/// Fills as [`fill`] does, handing each unit's index and column to `each` in order. The
+/// balancing search asks only whether they fit, dozens of times a shape, and learns from the
+/// [`Probe`] which other heights it need not fill again.
+fn fill_each(units: &[(f32, bool)], offsets: &[f32], height: f32, mut each: impl FnMut(usize, u32)) -> Probe {
+    let limit = height + EPS;
+    let mut probe = Probe { fits: false, reach: 0.0, placed: f32::NEG_INFINITY, moved: f32::INFINITY };
     let mut c = 0usize;
-    let Some(&first) = offsets.first() else { return false };
+    let Some(&first) = offsets.first() else { return probe };
     let mut used = first;
+    let mut reach = 0.0f32;
     let mut i = 0;
     while i < units.len() {
         let (h, keep) = units[i];
         let next = if keep { units.get(i + 1).map(|u| u.0).unwrap_or(0.0) } else { 0.0 };
         let column_empty = used <= offsets[c] + EPS;
-        if used + h + next <= height + EPS || (column_empty && used + h <= height + EPS) {
+        // An empty column takes its first unit whenever the unit alone fits, and the sum
+        // with `next` is never below the unit's own: one key decides either way.
+        let key = if column_empty { used + h } else { used + h + next };
+        if key <= limit {
+            probe.placed = probe.placed.max(key);
             each(i, c as u32);
             used += h;
             i += 1;
         } else {
+            probe.moved = probe.moved.min(key);
+            reach = reach.max(used);
             c += 1;
             if c >= offsets.len() {
-                return false;
+                return probe;
             }
             used = offsets[c];
         }
     }
-    true
+    // Columns the units never reached stand at their offsets.
+    probe.reach = offsets[c..].iter().fold(reach.max(used), |r, &o| r.max(o));
+    probe.fits = true;
+    probe
+}
+
+/// What [`balance`]'s fills so far tell of the heights not yet filled at.
+struct Bands {
+    /// The fill that fitted with the lowest placed key: every height reaching it fits.
+    fitted: Option<Probe>,
+    /// Every height under this does not fit.
+    short_below: f32,
+}
+
+impl Bands {
+    fn learn(&mut self, p: Probe) -> Probe {
+        if !p.fits {
+            self.short_below = self.short_below.max(p.moved);
+        } else if self.fitted.is_none_or(|f| p.placed < f.placed) {
+            self.fitted = Some(p);
+        }
+        p
+    }
+
+    /// Whether the units fit at `height`, when the fills so far say.
+    fn answer(&self, height: f32) -> Option<bool> {
+        let limit = height + EPS;
+        if self.fitted.is_some_and(|p| limit >= p.placed) {
+            Some(true)
+        } else if limit < self.short_below {
+            Some(false)
+        } else {
+            None
+        }
+    }
 }
 
 /// The least column height that holds the units: the columns balanced.
+///
+/// A bisection on the height, each step asking whether the units fit; the answer is the fill at
+/// the bisection's last height, so its steps are kept as they are. Most are answered without a
+/// fill: fitting only gets easier as the height grows (every key a fill compares is a rounded
+/// sum of non-negative heights, no greater for a column that starts further on), so a fill that
+/// fitted answers yes down to its highest placed key, and one that did not answers no up to its
+/// lowest moved key (see [`Probe`]). A short climb first finds the fills either side of the
+/// least height that fits; then steps outside both bands, which fill, are rare.
 pub fn balance(units: &[(f32, bool)], offsets: &[f32]) -> f32 {
     if units.is_empty() {
         return offsets.iter().cloned().fold(0.0, f32::max);
@@ -914,7 +984,25 @@ pub fn balance(units: &[(f32, bool)], offsets: &[f32]) -> f32 {
     let max_off = offsets.iter().cloned().fold(0.0, f32::max);
     let mut lo = (total / offsets.len() as f32).max(tallest) - EPS;
     let mut hi = total + max_off + tallest;
-    let fits = |height: f32| fill_each(units, offsets, height, |_, _| {});
+    let mut known = Bands { fitted: None, short_below: f32::NEG_INFINITY };
+    // Most blocks balance within a few units of their area over their columns: climb from there
+    // through the heights at which the fill changes, so the bisection finds its answers known.
+    let mut h = ((total + offsets.iter().sum::<f32>()) / offsets.len() as f32).max(tallest);
+    for _ in 0..CLIMB_STEPS {
+        let p = known.learn(fill_each(units, offsets, h, |_, _| {}));
+        if p.fits {
+            break;
+        }
+        // The least height at which the unit nearest to fitting fits.
+        h = p.moved - EPS;
+        while h + EPS < p.moved {
+            h = h.next_up();
+        }
+    }
+    let mut fits = |height: f32| match known.answer(height) {
+        Some(fits) => fits,
+        None => known.learn(fill_each(units, offsets, height, |_, _| {})).fits,
+    };
     if fits(lo) {
         hi = lo;
     }
@@ -929,11 +1017,16 @@ pub fn balance(units: &[(f32, bool)], offsets: &[f32]) -> f32 {
             lo = mid;
         }
     }
-    // Report the height the fullest column actually reaches, not the search's bound.
-    let mut used: Vec<f32> = offsets.to_vec();
-    let held = fill_each(units, offsets, hi, |i, c| used[c as usize] += units[i].0);
-    assert!(held, "the upper bound holds every unit");
-    used.into_iter().fold(0.0, f32::max)
+    // Report the height the fullest column actually reaches, not the search's bound: that of
+    // the fill at `hi`, made already unless `hi` lies outside the band of the fill kept.
+    match known.fitted {
+        Some(p) if (p.placed..p.moved).contains(&(hi + EPS)) => p.reach,
+        _ => {
+            let p = fill_each(units, offsets, hi, |_, _| {});
+            assert!(p.fits, "the upper bound holds every unit");
+            p.reach
+        }
+    }
 }
 
 /// The file a photo's `src` names and its height-to-width ratio, or why it cannot be placed:
