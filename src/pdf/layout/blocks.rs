@@ -13,6 +13,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
+use super::hashing::FastMap;
 use super::template::{Alignment, Cmyk, Geometry, Role, Template};
 use super::{Destination, LineId, Mark, Measure, SetLine};
 use crate::model::{Article, ArticleRef, Block, Warning};
@@ -236,12 +237,12 @@ pub struct Story<L> {
     line: u32,
     pub units: Vec<Unit<L>>,
     pub figures: Vec<Figure>,
-    /// Headline groups and set captions, shared, not copied: the page search asks their heights
-    /// at every step.
-    heads: RefCell<HashMap<(HeadKind, u32), Rc<HeadGroup<L>>>>,
+    /// Headline group heights by kind and width (a few of them), and set captions, shared, not
+    /// copied: the page search asks their heights at every step.
+    head_heights: RefCell<Vec<((HeadKind, u32), f32)>>,
     set_figures: RefCell<HashMap<(usize, u32), Rc<SetFigure<L>>>>,
     /// Natural and most-open shapes by part and width: the page search asks for them often.
-    shapes: RefCell<HashMap<(Part, u32, bool), Plan>>,
+    shapes: RefCell<FastMap<(Part, u32, bool), Plan>>,
 }
 
 impl<L: Clone> Story<L> {
@@ -372,9 +373,9 @@ impl<L: Clone> Story<L> {
             line: article.lines[0],
             units,
             figures,
-            heads: RefCell::new(HashMap::new()),
+            head_heights: RefCell::new(Vec::new()),
             set_figures: RefCell::new(HashMap::new()),
-            shapes: RefCell::new(HashMap::new()),
+            shapes: RefCell::new(FastMap::default()),
         }
     }
 
@@ -387,24 +388,35 @@ impl<L: Clone> Story<L> {
         self.headline.is_some() || self.kicker.is_some() || self.banner.is_some() || self.subtitle.is_some()
     }
 
-    /// The headline group at a width in columns, set on first use.
-    pub fn head<M: Measure<Line = L>>(&self, s: &Setter<M>, kind: HeadKind, columns: u32) -> Rc<HeadGroup<L>> {
-        if let Some(h) = self.heads.borrow().get(&(kind, columns)) {
-            return h.clone();
+    /// Height of the headline group at a width in columns, from line counts alone: the page
+    /// search asks it at every width it tries, and sets the lines only of the groups it draws.
+    fn head_height_at<M: Measure<Line = L>>(&self, s: &Setter<M>, kind: HeadKind, columns: u32) -> f32 {
+        if let Some(&(_, h)) = self.head_heights.borrow().iter().find(|(k, _)| *k == (kind, columns)) {
+            return h;
         }
-        let h = Rc::new(self.set_head(s, kind, columns));
-        self.heads.borrow_mut().insert((kind, columns), h.clone());
+        let h = self.head_group(s, kind, columns, false).height;
+        self.head_heights.borrow_mut().push(((kind, columns), h));
         h
     }
 
-    fn set_head<M: Measure<Line = L>>(&self, s: &Setter<M>, kind: HeadKind, columns: u32) -> HeadGroup<L> {
+    /// The headline group at a width in columns. With `set` false its lines are only counted,
+    /// which gives the same height (each line adds its pitch whatever its text) and no lines.
+    fn head_group<M: Measure<Line = L>>(&self, s: &Setter<M>, kind: HeadKind, columns: u32, set: bool) -> HeadGroup<L> {
         let t = s.template;
         let width = s.geometry.span_width(columns);
         let mut lines = Vec::new();
         let mut rules = Vec::new();
         let mut y = 0.0f32;
         let gap = HEAD_GAP_EM * t.body_size();
-        let add = |lines: &mut Vec<HeadLine<L>>, y: &mut f32, set: Vec<SetLine<L>>, role: &Role| {
+        // Sets (or counts) `text` in `role`, its lines balanced or not, below the lines so far.
+        let mut add = |y: &mut f32, text: &str, role: &Role, balanced: bool| {
+            if !set {
+                for _ in 0..s.measure.count(text, role, width, self.line) {
+                    *y += role.line_pitch();
+                }
+                return;
+            }
+            let set = if balanced { s.set_balanced(text, role, width, self.line) } else { s.set(text, role, width, self.line) };
             for line in set {
                 lines.push(HeadLine { line, top: *y, size: role.size.pt(), pitch: role.line_pitch(), color: role.color });
                 *y += role.line_pitch();
@@ -413,15 +425,13 @@ impl<L: Clone> Story<L> {
         let full = matches!(kind, HeadKind::Full(_));
         if full {
             if let Some(banner) = &self.banner {
-                let set = s.set(banner, &t.roles.banner, width, self.line);
-                add(&mut lines, &mut y, set, &t.roles.banner);
+                add(&mut y, banner, &t.roles.banner, false);
                 rules.push(y + gap / 2.0);
                 y += gap * 1.5;
             }
             if let Some(kicker) = &self.kicker {
                 for k in kicker.split('\n').filter(|k| !k.trim().is_empty()) {
-                    let set = s.set_balanced(k, &t.roles.kicker, width, self.line);
-                    add(&mut lines, &mut y, set, &t.roles.kicker);
+                    add(&mut y, k, &t.roles.kicker, true);
                 }
                 y += gap;
             }
@@ -432,18 +442,24 @@ impl<L: Clone> Story<L> {
                 HeadKind::Full(Rank::Article) => &t.headlines.article,
                 HeadKind::Full(Rank::Brief) | HeadKind::Repeat => &t.headlines.brief,
             };
-            let (role, mut set) = self.fit_headline(s, headline, sizes, width);
-            if set.len() > 1 && headline_segments(headline).len() == 1 {
-                set = s.set_balanced(headline, &role, width, self.line);
+            let (role, split, count) = self.fit_headline(s, headline, sizes, width);
+            let segments = headline_segments(headline);
+            if count > 1 && segments.len() == 1 {
+                // One segment on more lines than one: its lines balanced.
+                add(&mut y, headline, &role, true);
+            } else if split {
+                for seg in &segments {
+                    add(&mut y, seg, &role, false);
+                }
+            } else {
+                add(&mut y, &segments.join("\u{3000}"), &role, false);
             }
-            add(&mut lines, &mut y, set, &role);
         }
         if full {
             if let Some(sub) = &self.subtitle {
                 y += gap;
                 for k in sub.split('\n').filter(|k| !k.trim().is_empty()) {
-                    let set = s.set_balanced(k, &t.roles.subtitle, width, self.line);
-                    add(&mut lines, &mut y, set, &t.roles.subtitle);
+                    add(&mut y, k, &t.roles.subtitle, true);
                 }
             }
         }
@@ -451,44 +467,35 @@ impl<L: Clone> Story<L> {
     }
 
     /// The largest headline size that keeps the headline within the template's line count: whole
-    /// on one line when it fits, else broken where the source's spaces break it.
+    /// on one line when it fits, else broken where the source's spaces break it. Gives the size's
+    /// role, whether the headline is set segment by segment, and its line count.
     fn fit_headline<M: Measure<Line = L>>(
         &self,
         s: &Setter<M>,
         headline: &str,
         sizes: &[super::template::Size],
         width: f32,
-    ) -> (Role, Vec<SetLine<L>>) {
+    ) -> (Role, bool, usize) {
         let max_lines = s.template.headlines.max_lines.max(1) as usize;
         let segments = headline_segments(headline);
         let whole = segments.join("\u{3000}");
         // Sizes are tried by their line counts; only the one chosen is set.
-        let set = |role: &Role, split: bool| -> Vec<SetLine<L>> {
-            if split {
-                segments.iter().flat_map(|seg| s.set(seg, role, width, self.line)).collect()
-            } else {
-                s.set(&whole, role, width, self.line)
-            }
-        };
         let mut last = None;
         for size in sizes {
             let role = s.template.roles.headline.at_size(size.pt());
             let whole_lines = s.measure.count(&whole, &role, width, self.line);
             if whole_lines == 1 {
-                let lines = set(&role, false);
-                return (role, lines);
+                return (role, false, 1);
             }
             let split_lines: usize = segments.iter().map(|seg| s.measure.count(seg, &role, width, self.line)).sum();
             let split = split_lines <= whole_lines;
-            if split_lines.min(whole_lines) <= max_lines {
-                let lines = set(&role, split);
-                return (role, lines);
+            let count = if split { split_lines } else { whole_lines };
+            if count <= max_lines {
+                return (role, split, count);
             }
-            last = Some((role, split));
+            last = Some((role, split, count));
         }
-        let (role, split) = last.expect("templates list at least one headline size");
-        let lines = set(&role, split);
-        (role, lines)
+        last.expect("templates list at least one headline size")
     }
 
     /// A figure's caption and credit at a span of columns, set on first use.
@@ -588,7 +595,7 @@ impl<L: Clone> Story<L> {
         if self.headline.is_none() && !(matches!(part.head, HeadKind::Full(_)) && self.has_head()) {
             return 0.0;
         }
-        self.head(s, part.head, columns).height
+        self.head_height_at(s, part.head, columns)
     }
 
     fn shape<M: Measure<Line = L>>(&self, s: &Setter<M>, part: &Part, columns: u32, leading: f32, grow: f32) -> Plan {
@@ -711,7 +718,7 @@ impl<L: Clone> Story<L> {
         let t = s.template;
         let g = &s.geometry;
         let width = g.span_width(plan.columns);
-        let head = (self.head_height(s, part, plan.columns) > 0.0).then(|| self.head(s, part.head, plan.columns));
+        let head = (self.head_height(s, part, plan.columns) > 0.0).then(|| self.head_group(s, part.head, plan.columns, true));
         let mut top = y + plan.head_space;
         if let Some(head) = &head {
             for l in &head.lines {

@@ -14,9 +14,9 @@
 //! part, the rest go on to the next page untried.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 
 use super::blocks::{HeadKind, Part, Plan, Rank, Setter, Story, EPS};
+use super::hashing::FastMap;
 use super::template::Template;
 use super::Measure;
 
@@ -145,7 +145,7 @@ struct Shapes<'p, M: Measure> {
     /// whole or cut; a make-up whose room at every width is below it can take nothing more.
     need: Vec<Vec<f32>>,
     /// Cuts by item, width and room (its bits): the run the room holds, `None` if too little.
-    cuts: RefCell<HashMap<(usize, u32, u32), Option<(Part, Shape)>>>,
+    cuts: RefCell<FastMap<(usize, u32, u32), Option<(Part, Shape)>>>,
 }
 
 impl<'p, M: Measure> Shapes<'p, M> {
@@ -183,7 +183,7 @@ impl<'p, M: Measure> Shapes<'p, M> {
                 need[k] = need[k + 1].min(least[k][w]);
             }
         }
-        Shapes { s, stories, items, whole, widest, need, cuts: RefCell::new(HashMap::new()) }
+        Shapes { s, stories, items, whole, widest, need, cuts: RefCell::new(FastMap::default()) }
     }
 
     /// Item `k` cut to `room` at `w` columns: the longest run that leaves enough on both sides.
