@@ -9,7 +9,6 @@
 //! and the headline space within the template's bounds to reach it, and [`Story::emit`] draws it.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
@@ -240,9 +239,12 @@ pub struct Story<L> {
     /// Headline group heights by kind and width (a few of them), and set captions, shared, not
     /// copied: the page search asks their heights at every step.
     head_heights: RefCell<Vec<((HeadKind, u32), f32)>>,
-    set_figures: RefCell<HashMap<(usize, u32), Rc<SetFigure<L>>>>,
+    set_figures: RefCell<FastMap<(usize, u32), Rc<SetFigure<L>>>>,
     /// Natural and most-open shapes by part and width: the page search asks for them often.
     shapes: RefCell<FastMap<(Part, u32, bool), Plan>>,
+    /// The units' heights and the columns' offsets of the part [`Story::shape`] balances, kept
+    /// for the next: the search shapes parts thousands of times.
+    shape_buffers: RefCell<(Vec<(f32, bool)>, Vec<f32>)>,
 }
 
 impl<L: Clone> Story<L> {
@@ -374,8 +376,9 @@ impl<L: Clone> Story<L> {
             units,
             figures,
             head_heights: RefCell::new(Vec::new()),
-            set_figures: RefCell::new(HashMap::new()),
+            set_figures: RefCell::new(FastMap::default()),
             shapes: RefCell::new(FastMap::default()),
+            shape_buffers: RefCell::new((Vec::new(), Vec::new())),
         }
     }
 
@@ -551,8 +554,8 @@ impl<L: Clone> Story<L> {
     }
 
     /// Heights of a part's units at leading factor `leading`, jump lines included.
-    fn unit_heights<M: Measure<Line = L>>(&self, s: &Setter<M>, part: &Part, leading: f32) -> Vec<(f32, bool)> {
-        let mut h = Vec::with_capacity(part.end - part.start + 2);
+    fn unit_heights<M: Measure<Line = L>>(&self, s: &Setter<M>, part: &Part, leading: f32, h: &mut Vec<(f32, bool)>) {
+        h.clear();
         if part.jump_in {
             h.push((s.jump_height(), false));
         }
@@ -562,7 +565,6 @@ impl<L: Clone> Story<L> {
         if part.jump_out {
             h.push((s.jump_height(), false));
         }
-        h
     }
 
     /// The part's natural shape at `columns`: template leading, normal headline space.
@@ -607,9 +609,10 @@ impl<L: Clone> Story<L> {
         } else {
             (0, 0.0)
         };
-        let units = self.unit_heights(s, part, leading);
-        let offsets = column_offsets(columns, span, fig_h);
-        let body = balance(&units, &offsets);
+        let (units, offsets) = &mut *self.shape_buffers.borrow_mut();
+        self.unit_heights(s, part, leading, units);
+        column_offsets(columns, span, fig_h, offsets);
+        let body = balance(units, offsets);
         let head_total = if head > 0.0 { head + 2.0 * head_space } else { head_space };
         Plan {
             columns,
@@ -779,8 +782,9 @@ impl<L: Clone> Story<L> {
             }
         }
         // Body units, column by column.
-        let heights = self.unit_heights(s, part, plan.leading);
-        let offsets = column_offsets(plan.columns, plan.figure_span, plan.figure_height);
+        let (mut heights, mut offsets) = (Vec::new(), Vec::new());
+        self.unit_heights(s, part, plan.leading, &mut heights);
+        column_offsets(plan.columns, plan.figure_span, plan.figure_height, &mut offsets);
         let body_h = plan.height - (top - y);
         let cols = fill(&heights, &offsets, body_h + EPS * 10.0).unwrap_or_else(|| {
             // The plan was balanced at this height; refilling can only fail by rounding.
@@ -878,8 +882,9 @@ pub fn baseline_in(pitch: f32, size: f32) -> f32 {
 }
 
 /// Where each column's body starts below the headline group: lower under the figure stack.
-fn column_offsets(columns: u32, span: u32, figure_height: f32) -> Vec<f32> {
-    (0..columns).map(|c| if span > 0 && c >= columns - span { figure_height } else { 0.0 }).collect()
+fn column_offsets(columns: u32, span: u32, figure_height: f32, offsets: &mut Vec<f32>) {
+    offsets.clear();
+    offsets.extend((0..columns).map(|c| if span > 0 && c >= columns - span { figure_height } else { 0.0 }));
 }
 
 /// Fills units into columns top-down at column height `height` (measured from the body's top);

@@ -284,6 +284,7 @@ pub fn make_up<M: Measure>(s: &Setter<M>, stories: &[Story<M::Line>], items: &[I
     let shapes = Shapes::new(s, stories, items);
     let start = State { sky: vec![top; g.columns as usize], slots: vec![], open: vec![], carried: vec![], penalty: 0.0 };
     let mut beam = vec![start];
+    let mut scratch = State { sky: vec![], slots: vec![], open: vec![], carried: vec![], penalty: 0.0 };
     for i in 0..items.len() {
         if beam.iter().all(|st| shapes.full(st, i)) {
             // No make-up can take anything more: every one carries the rest on, which leaves
@@ -302,8 +303,8 @@ pub fn make_up<M: Measure>(s: &Setter<M>, stories: &[Story<M::Line>], items: &[I
             shapes.moves(st, i, |mv| {
                 let mut cand = st.clone();
                 shapes.apply(&mut cand, i, &mv, true);
-                let done = complete(&shapes, &cand, i + 1);
-                next.push((score(s, &done), cand));
+                let done = complete(&shapes, &cand, i + 1, &mut scratch);
+                next.push((score(s, done), cand));
             });
         }
         next.sort_by(|a, b| a.0.total_cmp(&b.0));
@@ -346,9 +347,18 @@ fn highest_run(sky: &[f32], w: u32) -> Option<(u32, u32, f32)> {
 }
 
 /// Places the items from `k` on greedily — each where it leaves the skyline most level — so a
-/// partial make-up can be judged by the page it leads to.
-fn complete<M: Measure>(shapes: &Shapes<M>, st: &State, k: usize) -> State {
-    let mut st = State { sky: st.sky.clone(), slots: st.slots.clone(), open: st.open.clone(), carried: vec![], penalty: st.penalty };
+/// partial make-up can be judged by the page it leads to. The page is made up in `into`, whose
+/// buffers the search reuses for every make-up it judges.
+fn complete<'a, M: Measure>(shapes: &Shapes<M>, from: &State, k: usize, into: &'a mut State) -> &'a State {
+    let st = into;
+    st.sky.clear();
+    st.sky.extend_from_slice(&from.sky);
+    st.open.clear();
+    st.open.extend_from_slice(&from.open);
+    st.slots.clear();
+    st.slots.extend_from_slice(&from.slots);
+    st.carried.clear();
+    st.penalty = from.penalty;
     let column_width = shapes.s.geometry.column_width;
     for j in k..shapes.items.len() {
         let mut best: Option<(f32, Move)> = None;
@@ -369,8 +379,8 @@ fn complete<M: Measure>(shapes: &Shapes<M>, st: &State, k: usize) -> State {
         });
         let (_, mv) = best.expect("an item can always be carried on");
         let deferred = mv.place.is_none();
-        shapes.apply(&mut st, j, &mv, false);
-        if deferred && shapes.full(&st, j + 1) {
+        shapes.apply(st, j, &mv, false);
+        if deferred && shapes.full(st, j + 1) {
             // Nothing after it fits either: each is carried on.
             for _ in j + 1..shapes.items.len() {
                 st.penalty += DEFER_COST;
@@ -382,9 +392,9 @@ fn complete<M: Measure>(shapes: &Shapes<M>, st: &State, k: usize) -> State {
 }
 
 /// Blocks whose bottom is the page's lowest in their columns, with the blocks of the same columns
-/// above them: the stacks balancing may open.
-fn stacks(slots: &[Slot], sky: &[f32]) -> Vec<Vec<usize>> {
-    let mut out = Vec::new();
+/// above them: the stacks balancing may open. Each is handed to `each` top block first, in
+/// `stack`, a buffer the caller may reuse.
+fn each_stack(slots: &[Slot], sky: &[f32], stack: &mut Vec<usize>, mut each: impl FnMut(&[usize])) {
     for (i, b) in slots.iter().enumerate() {
         let bottom = b.y + b.plan.height;
         let lowest = (b.column..b.column + b.plan.columns).all(|c| (sky[c as usize] - bottom).abs() <= EPS);
@@ -392,7 +402,8 @@ fn stacks(slots: &[Slot], sky: &[f32]) -> Vec<Vec<usize>> {
             continue;
         }
         // Walk up through blocks of exactly these columns that sit directly on one another.
-        let mut stack = vec![i];
+        stack.clear();
+        stack.push(i);
         let mut cur = i;
         while let Some(k) = slots.iter().position(|a| {
             a.column == b.column
@@ -403,9 +414,8 @@ fn stacks(slots: &[Slot], sky: &[f32]) -> Vec<Vec<usize>> {
             cur = k;
         }
         stack.reverse();
-        out.push(stack);
+        each(stack);
     }
-    out
 }
 
 fn skyline(slots: &[Slot], columns: u32, top: f32) -> Vec<f32> {
@@ -424,7 +434,7 @@ fn score<M: Measure>(s: &Setter<M>, st: &State) -> f32 {
     let bottom = g.bottom();
     let mut empty = 0.0;
     let mut covered = vec![false; g.columns as usize];
-    for stack in stacks(&st.slots, &st.sky) {
+    each_stack(&st.slots, &st.sky, &mut Vec::new(), |stack| {
         let b = &st.slots[*stack.last().expect("a stack holds its lowest block")];
         let gap = bottom - (b.y + b.plan.height);
         let can: f32 = stack.iter().map(|&k| st.open[k]).sum();
@@ -432,7 +442,7 @@ fn score<M: Measure>(s: &Setter<M>, st: &State) -> f32 {
         for c in b.column..b.column + b.plan.columns {
             covered[c as usize] = true;
         }
-    }
+    });
     for (c, done) in covered.iter().enumerate() {
         if !done {
             empty += (bottom - st.sky[c]) * g.column_width;
@@ -447,7 +457,10 @@ fn balance<M: Measure>(s: &Setter<M>, stories: &[Story<M::Line>], mut slots: Vec
     let bottom = g.bottom();
     let top = slots.iter().map(|x| x.y).fold(bottom, f32::min);
     let sky = skyline(&slots, g.columns, top);
-    for stack in stacks(&slots, &sky) {
+    // All the stacks first: opening one moves its blocks, not which blocks are lowest.
+    let mut stacks: Vec<Vec<usize>> = Vec::new();
+    each_stack(&slots, &sky, &mut Vec::new(), |stack| stacks.push(stack.to_vec()));
+    for stack in stacks {
         let last = *stack.last().expect("a stack holds its lowest block");
         let gap = bottom - (slots[last].y + slots[last].plan.height);
         if gap <= EPS {
