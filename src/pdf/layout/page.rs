@@ -14,9 +14,9 @@
 //! part, the rest go on to the next page untried.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 
 use super::blocks::{HeadKind, Part, Plan, Rank, Setter, Story, EPS};
+use super::hashing::FastMap;
 use super::template::Template;
 use super::Measure;
 
@@ -79,6 +79,28 @@ struct State {
     open: Vec<f32>,
     carried: Vec<Item>,
     penalty: f32,
+}
+
+/// Where the search judges each make-up it tries, reused for every one: the page completed, and
+/// the skyline's level runs and highest and lowest tops (left of each column, and from each
+/// column on) at each step, which how level a move leaves the skyline is read off.
+struct Scratch {
+    state: State,
+    runs: Vec<Run>,
+    before: Vec<(f32, f32)>,
+    after: Vec<(f32, f32)>,
+}
+
+impl State {
+    /// Makes this a copy of `other` in the buffers it has (the search judges every make-up it
+    /// tries in one state).
+    fn copy_from(&mut self, other: &State) {
+        self.sky.clone_from(&other.sky);
+        self.slots.clone_from(&other.slots);
+        self.open.clone_from(&other.open);
+        self.carried.clone_from(&other.carried);
+        self.penalty = other.penalty;
+    }
 }
 
 /// Widths (in columns) a part may take on its page.
@@ -145,7 +167,7 @@ struct Shapes<'p, M: Measure> {
     /// whole or cut; a make-up whose room at every width is below it can take nothing more.
     need: Vec<Vec<f32>>,
     /// Cuts by item, width and room (its bits): the run the room holds, `None` if too little.
-    cuts: RefCell<HashMap<(usize, u32, u32), Option<(Part, Shape)>>>,
+    cuts: RefCell<FastMap<(usize, u32, u32), Option<(Part, Shape)>>>,
 }
 
 impl<'p, M: Measure> Shapes<'p, M> {
@@ -183,7 +205,7 @@ impl<'p, M: Measure> Shapes<'p, M> {
                 need[k] = need[k + 1].min(least[k][w]);
             }
         }
-        Shapes { s, stories, items, whole, widest, need, cuts: RefCell::new(HashMap::new()) }
+        Shapes { s, stories, items, whole, widest, need, cuts: RefCell::new(FastMap::default()) }
     }
 
     /// Item `k` cut to `room` at `w` columns: the longest run that leaves enough on both sides.
@@ -204,9 +226,9 @@ impl<'p, M: Measure> Shapes<'p, M> {
 
     /// Whether `st` can take none of the items from `k` on: its room at every width is below
     /// what any of them needs there, so each would be carried on.
-    fn full(&self, st: &State, k: usize) -> bool {
+    fn full(&self, runs: &[Run], k: usize) -> bool {
         let bottom = self.s.geometry.bottom();
-        (1..=self.s.geometry.columns).all(|w| match highest_run(&st.sky, w) {
+        (1..=self.s.geometry.columns).all(|w| match highest_run(runs, w) {
             None => true,
             Some((_, _, y)) => self.need[w as usize - 1][k] > bottom - y + EPS,
         })
@@ -215,13 +237,13 @@ impl<'p, M: Measure> Shapes<'p, M> {
     /// Every way to place item `k` on `st`, in the order the search prefers among equals: each
     /// width it may take at the highest level run that holds it, flush left or right in the
     /// run; cut to the room when too tall; carried on when nothing fits.
-    fn moves(&self, st: &State, k: usize, mut each: impl FnMut(Move)) {
+    fn moves(&self, st: &State, runs: &[Run], k: usize, mut each: impl FnMut(Move)) {
         let item = &self.items[k];
         let bottom = self.s.geometry.bottom();
         let mut any = false;
         for (w, whole) in &self.whole[k] {
             let w = *w;
-            let Some((run_start, run_len, y)) = highest_run(&st.sky, w) else { continue };
+            let Some((run_start, run_len, y)) = highest_run(runs, w) else { continue };
             let room = bottom - y;
             let fit = if whole.plan.height <= room + EPS {
                 Some((item.part, whole.clone(), false))
@@ -284,8 +306,18 @@ pub fn make_up<M: Measure>(s: &Setter<M>, stories: &[Story<M::Line>], items: &[I
     let shapes = Shapes::new(s, stories, items);
     let start = State { sky: vec![top; g.columns as usize], slots: vec![], open: vec![], carried: vec![], penalty: 0.0 };
     let mut beam = vec![start];
+    let mut scratch = Scratch {
+        state: State { sky: vec![], slots: vec![], open: vec![], carried: vec![], penalty: 0.0 },
+        runs: vec![],
+        before: vec![],
+        after: vec![],
+    };
+    let mut runs = Vec::new();
     for i in 0..items.len() {
-        if beam.iter().all(|st| shapes.full(st, i)) {
+        if beam.iter().all(|st| {
+            level_runs(&st.sky, &mut runs);
+            shapes.full(&runs, i)
+        }) {
             // No make-up can take anything more: every one carries the rest on, which leaves
             // their order as it is. An over-full issue of hundreds of articles stops here rather
             // than trying each of them on every make-up.
@@ -297,18 +329,33 @@ pub fn make_up<M: Measure>(s: &Setter<M>, stories: &[Story<M::Line>], items: &[I
             }
             break;
         }
-        let mut next: Vec<(f32, State)> = Vec::new();
-        for st in &beam {
-            shapes.moves(st, i, |mv| {
-                let mut cand = st.clone();
-                shapes.apply(&mut cand, i, &mv, true);
-                let done = complete(&shapes, &cand, i + 1);
-                next.push((score(s, &done), cand));
+        // Each move of each make-up, judged by the page it leads to (completed in `scratch`).
+        let mut next: Vec<(f32, usize, Move)> = Vec::new();
+        for (from, st) in beam.iter().enumerate() {
+            level_runs(&st.sky, &mut runs);
+            shapes.moves(st, &runs, i, |mv| {
+                scratch.state.copy_from(st);
+                shapes.apply(&mut scratch.state, i, &mv, false);
+                complete(&shapes, &mut scratch, i + 1);
+                next.push((score(s, &scratch.state), from, mv));
             });
         }
+        // Only the best are made, in order of score; one equal to the make-up kept just before it
+        // is dropped.
         next.sort_by(|a, b| a.0.total_cmp(&b.0));
-        next.dedup_by(|a, b| a.1.slots == b.1.slots && a.1.carried == b.1.carried);
-        beam = next.into_iter().take(BEAM).map(|(_, st)| st).collect();
+        let mut kept: Vec<State> = Vec::with_capacity(BEAM);
+        for (_, from, mv) in &next {
+            let mut cand = beam[*from].clone();
+            shapes.apply(&mut cand, i, mv, true);
+            if kept.last().is_some_and(|b| b.slots == cand.slots && b.carried == cand.carried) {
+                continue;
+            }
+            kept.push(cand);
+            if kept.len() == BEAM {
+                break;
+            }
+        }
+        beam = kept;
     }
     let best = beam
         .into_iter()
@@ -327,41 +374,65 @@ fn place(st: &mut State, story: usize, part: Part, column: u32, y: f32, plan: Pl
     st.slots.push(Slot { story, part, column, y, plan });
 }
 
-/// The highest run of at least `w` level columns: (first column, run length, its top).
-fn highest_run(sky: &[f32], w: u32) -> Option<(u32, u32, f32)> {
-    let mut best: Option<(u32, u32, f32)> = None;
+/// A run of level columns on the skyline: (first column, run length, its top).
+type Run = (u32, u32, f32);
+
+/// The skyline's runs of level columns, left to right (each column level with the run's first),
+/// into `runs`.
+fn level_runs(sky: &[f32], runs: &mut Vec<Run>) {
+    runs.clear();
     let mut i = 0;
     while i < sky.len() {
         let mut j = i + 1;
         while j < sky.len() && (sky[j] - sky[i]).abs() <= EPS {
             j += 1;
         }
-        let len = (j - i) as u32;
-        if len >= w && best.is_none_or(|b| sky[i] < b.2 - EPS) {
-            best = Some((i as u32, len, sky[i]));
-        }
+        runs.push((i as u32, (j - i) as u32, sky[i]));
         i = j;
+    }
+}
+
+/// The highest of the `runs` at least `w` columns wide; the leftmost of those level with it.
+fn highest_run(runs: &[Run], w: u32) -> Option<Run> {
+    let mut best: Option<Run> = None;
+    for &(start, len, y) in runs {
+        if len >= w && best.is_none_or(|b| y < b.2 - EPS) {
+            best = Some((start, len, y));
+        }
     }
     best
 }
 
-/// Places the items from `k` on greedily — each where it leaves the skyline most level — so a
-/// partial make-up can be judged by the page it leads to.
-fn complete<M: Measure>(shapes: &Shapes<M>, st: &State, k: usize) -> State {
-    let mut st = State { sky: st.sky.clone(), slots: st.slots.clone(), open: st.open.clone(), carried: vec![], penalty: st.penalty };
+/// Places the items from `k` on the make-up in `scratch` greedily — each where it leaves the
+/// skyline most level — so a partial make-up can be judged by the page it leads to. What it
+/// carries on is not kept.
+fn complete<M: Measure>(shapes: &Shapes<M>, scratch: &mut Scratch, k: usize) {
     let column_width = shapes.s.geometry.column_width;
+    let Scratch { state: st, runs, before, after } = scratch;
     for j in k..shapes.items.len() {
+        level_runs(&st.sky, runs);
+        let extend = |ends: &(f32, f32), top: &f32| (ends.0.max(*top), ends.1.min(*top));
+        before.clear();
+        before.push((f32::MIN, f32::MAX));
+        for top in &st.sky {
+            before.push(extend(before.last().expect("it starts with the empty range"), top));
+        }
+        after.clear();
+        after.push((f32::MIN, f32::MAX));
+        for top in st.sky.iter().rev() {
+            after.push(extend(after.last().expect("it starts with the empty range"), top));
+        }
+        after.reverse();
         let mut best: Option<(f32, Move)> = None;
-        shapes.moves(&st, j, |mv| {
-            let (mut hi, mut lo) = (f32::MIN, f32::MAX);
-            for (c, &top) in st.sky.iter().enumerate() {
-                let y = match &mv.place {
-                    Some(p) if (p.column..p.column + p.shape.plan.columns).contains(&(c as u32)) => p.y + p.shape.plan.height,
-                    _ => top,
-                };
-                hi = hi.max(y);
-                lo = lo.min(y);
-            }
+        shapes.moves(st, runs, j, |mv| {
+            let (hi, lo) = match &mv.place {
+                Some(p) => {
+                    let (l, r) = (before[p.column as usize], after[(p.column + p.shape.plan.columns) as usize]);
+                    let y = p.y + p.shape.plan.height;
+                    (l.0.max(r.0).max(y), l.1.min(r.1).min(y))
+                }
+                None => *before.last().expect("it holds every column"),
+            };
             let key = mv.penalty + (hi - lo) * column_width;
             if best.as_ref().is_none_or(|b| key.total_cmp(&b.0).is_lt()) {
                 best = Some((key, mv));
@@ -369,8 +440,9 @@ fn complete<M: Measure>(shapes: &Shapes<M>, st: &State, k: usize) -> State {
         });
         let (_, mv) = best.expect("an item can always be carried on");
         let deferred = mv.place.is_none();
-        shapes.apply(&mut st, j, &mv, false);
-        if deferred && shapes.full(&st, j + 1) {
+        shapes.apply(st, j, &mv, false);
+        // A move carried on leaves the skyline, and so its runs, as they were.
+        if deferred && shapes.full(runs, j + 1) {
             // Nothing after it fits either: each is carried on.
             for _ in j + 1..shapes.items.len() {
                 st.penalty += DEFER_COST;
@@ -378,13 +450,12 @@ fn complete<M: Measure>(shapes: &Shapes<M>, st: &State, k: usize) -> State {
             break;
         }
     }
-    st
 }
 
 /// Blocks whose bottom is the page's lowest in their columns, with the blocks of the same columns
-/// above them: the stacks balancing may open.
-fn stacks(slots: &[Slot], sky: &[f32]) -> Vec<Vec<usize>> {
-    let mut out = Vec::new();
+/// above them: the stacks balancing may open. Each is handed to `each` top block first, in
+/// `stack`, a buffer the caller may reuse.
+fn each_stack(slots: &[Slot], sky: &[f32], stack: &mut Vec<usize>, mut each: impl FnMut(&[usize])) {
     for (i, b) in slots.iter().enumerate() {
         let bottom = b.y + b.plan.height;
         let lowest = (b.column..b.column + b.plan.columns).all(|c| (sky[c as usize] - bottom).abs() <= EPS);
@@ -392,7 +463,8 @@ fn stacks(slots: &[Slot], sky: &[f32]) -> Vec<Vec<usize>> {
             continue;
         }
         // Walk up through blocks of exactly these columns that sit directly on one another.
-        let mut stack = vec![i];
+        stack.clear();
+        stack.push(i);
         let mut cur = i;
         while let Some(k) = slots.iter().position(|a| {
             a.column == b.column
@@ -403,9 +475,8 @@ fn stacks(slots: &[Slot], sky: &[f32]) -> Vec<Vec<usize>> {
             cur = k;
         }
         stack.reverse();
-        out.push(stack);
+        each(stack);
     }
-    out
 }
 
 fn skyline(slots: &[Slot], columns: u32, top: f32) -> Vec<f32> {
@@ -424,7 +495,7 @@ fn score<M: Measure>(s: &Setter<M>, st: &State) -> f32 {
     let bottom = g.bottom();
     let mut empty = 0.0;
     let mut covered = vec![false; g.columns as usize];
-    for stack in stacks(&st.slots, &st.sky) {
+    each_stack(&st.slots, &st.sky, &mut Vec::new(), |stack| {
         let b = &st.slots[*stack.last().expect("a stack holds its lowest block")];
         let gap = bottom - (b.y + b.plan.height);
         let can: f32 = stack.iter().map(|&k| st.open[k]).sum();
@@ -432,7 +503,7 @@ fn score<M: Measure>(s: &Setter<M>, st: &State) -> f32 {
         for c in b.column..b.column + b.plan.columns {
             covered[c as usize] = true;
         }
-    }
+    });
     for (c, done) in covered.iter().enumerate() {
         if !done {
             empty += (bottom - st.sky[c]) * g.column_width;
@@ -447,7 +518,10 @@ fn balance<M: Measure>(s: &Setter<M>, stories: &[Story<M::Line>], mut slots: Vec
     let bottom = g.bottom();
     let top = slots.iter().map(|x| x.y).fold(bottom, f32::min);
     let sky = skyline(&slots, g.columns, top);
-    for stack in stacks(&slots, &sky) {
+    // All the stacks first: opening one moves its blocks, not which blocks are lowest.
+    let mut stacks: Vec<Vec<usize>> = Vec::new();
+    each_stack(&slots, &sky, &mut Vec::new(), |stack| stacks.push(stack.to_vec()));
+    for stack in stacks {
         let last = *stack.last().expect("a stack holds its lowest block");
         let gap = bottom - (slots[last].y + slots[last].plan.height);
         if gap <= EPS {
@@ -489,9 +563,18 @@ mod tests {
     #[test]
     fn highest_run_finds_the_topmost_level_columns() {
         let sky = [10.0, 10.0, 5.0, 5.0, 5.0, 8.0];
-        assert_eq!(highest_run(&sky, 2), Some((2, 3, 5.0)));
-        assert_eq!(highest_run(&sky, 4), None);
-        assert_eq!(highest_run(&[3.0; 4], 4), Some((0, 4, 3.0)));
+        let runs_of = |sky: &[f32]| {
+            let mut runs = vec![(9, 9, 9.0)]; // what a reused buffer held before
+            level_runs(sky, &mut runs);
+            runs
+        };
+        let runs = runs_of(&sky);
+        assert_eq!(runs, vec![(0, 2, 10.0), (2, 3, 5.0), (5, 1, 8.0)]);
+        assert_eq!(highest_run(&runs, 2), Some((2, 3, 5.0)));
+        assert_eq!(highest_run(&runs, 4), None);
+        assert_eq!(highest_run(&runs_of(&[3.0; 4]), 4), Some((0, 4, 3.0)));
+        // Of two runs level within the tolerance, the first is kept.
+        assert_eq!(highest_run(&runs_of(&[4.0, 9.0, 4.005]), 1), Some((0, 1, 4.0)));
     }
 
     fn story(s: &Setter<Fixed>, n: usize, chars: usize) -> Story<String> {
