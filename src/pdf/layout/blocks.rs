@@ -12,7 +12,7 @@ use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
-use super::hashing::FastMap;
+use rustc_hash::FxHashMap;
 use super::template::{Alignment, Cmyk, Geometry, Role, Template};
 use super::{Destination, LineId, Mark, Measure, SetLine};
 use crate::model::{Article, ArticleRef, Block, Warning};
@@ -239,9 +239,9 @@ pub struct Story<L> {
     /// Headline group heights by kind and width (a few of them), and set captions, shared, not
     /// copied: the page search asks their heights at every step.
     head_heights: RefCell<Vec<((HeadKind, u32), f32)>>,
-    set_figures: RefCell<FastMap<(usize, u32), Rc<SetFigure<L>>>>,
+    set_figures: RefCell<FxHashMap<(usize, u32), Rc<SetFigure<L>>>>,
     /// Natural and most-open shapes by part and width: the page search asks for them often.
-    shapes: RefCell<FastMap<(Part, u32, bool), Plan>>,
+    shapes: RefCell<FxHashMap<(Part, u32, bool), Plan>>,
     /// The units' heights and the columns' offsets of the part [`Story::shape`] balances, kept
     /// for the next: the search shapes parts thousands of times.
     shape_buffers: RefCell<(Vec<(f32, bool)>, Vec<f32>)>,
@@ -376,8 +376,8 @@ impl<L: Clone> Story<L> {
             units,
             figures,
             head_heights: RefCell::new(Vec::new()),
-            set_figures: RefCell::new(FastMap::default()),
-            shapes: RefCell::new(FastMap::default()),
+            set_figures: RefCell::new(FxHashMap::default()),
+            shapes: RefCell::new(FxHashMap::default()),
             shape_buffers: RefCell::new((Vec::new(), Vec::new())),
         }
     }

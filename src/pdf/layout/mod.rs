@@ -4,15 +4,14 @@
 //! [`template`] (trim, grid, type per role) → [`blocks`] (an article set as a modular block at a
 //! width in columns) → [`page`] (blocks placed on a page's column skyline, balanced to the type
 //! area's bottom) → [`jumps`] (what does not fit continues on the next page with room, with jump
-//! lines both ways); [`masthead`] sets page 1's 报头 and 报眼 and every other page's 报眉;
-//! [`hashing`] is the hash map of the search's caches.
+//! lines both ways); [`masthead`] sets page 1's 报头 and 报眼 and every other page's 报眉. The
+//! search's caches are `FxHashMap`s: their keys are small integers layout makes itself.
 //!
 //! Layout never sees glyphs or PDF bytes: it measures text through [`Measure`] (the engine, or a
 //! fixed-pitch fake in tests) and returns [`Mark`]s positioned in points from the page's top-left,
 //! which the edition turns into the renderer's frames.
 
 pub mod blocks;
-pub mod hashing;
 pub mod jumps;
 pub mod masthead;
 pub mod page;

@@ -16,7 +16,7 @@
 use std::cell::RefCell;
 
 use super::blocks::{HeadKind, Part, Plan, Rank, Setter, Story, EPS};
-use super::hashing::FastMap;
+use rustc_hash::FxHashMap;
 use super::template::Template;
 use super::Measure;
 
@@ -167,7 +167,7 @@ struct Shapes<'p, M: Measure> {
     /// whole or cut; a make-up whose room at every width is below it can take nothing more.
     need: Vec<Vec<f32>>,
     /// Cuts by item, width and room (its bits): the run the room holds, `None` if too little.
-    cuts: RefCell<FastMap<(usize, u32, u32), Option<(Part, Shape)>>>,
+    cuts: RefCell<FxHashMap<(usize, u32, u32), Option<(Part, Shape)>>>,
 }
 
 impl<'p, M: Measure> Shapes<'p, M> {
@@ -205,7 +205,7 @@ impl<'p, M: Measure> Shapes<'p, M> {
                 need[k] = need[k + 1].min(least[k][w]);
             }
         }
-        Shapes { s, stories, items, whole, widest, need, cuts: RefCell::new(FastMap::default()) }
+        Shapes { s, stories, items, whole, widest, need, cuts: RefCell::new(FxHashMap::default()) }
     }
 
     /// Item `k` cut to `room` at `w` columns: the longest run that leaves enough on both sides.
