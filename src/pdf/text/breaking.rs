@@ -15,7 +15,7 @@ use super::justify::{measure, LineContext, EPSILON};
 use super::shape::{Class, Unit};
 
 /// Marks that may not begin a line (clreq 行首禁则, GB/T 15834), with the Western marks that
-/// follow the same rule.
+/// follow the same rule. (`shape` asks once per character; a unit carries the answers.)
 pub const NO_LINE_START: &str = "，。、；：？！．”’）》〉】〕〗］｝」』〙〛｠～·・‧･｡､/％‰%℃°′″…—―々〆ゝゞヽヾー,.;:?!)]}";
 /// Marks that may not end a line (clreq 行尾禁则), currency signs (they belong to their number).
 pub const NO_LINE_END: &str = "“‘（《〈【〔〖［｛「『〘〚｟([{￥¥$＄€£";
@@ -40,7 +40,7 @@ pub fn may_break_before(units: &[Unit], i: usize) -> bool {
 /// The prohibitions no break may violate, even the emergency break inside a word too long for
 /// the column.
 fn may_break_at_all(a: &Unit, b: &Unit) -> bool {
-    !(NO_LINE_START.contains(b.ch) || NO_LINE_END.contains(a.ch) || matches!(b.class, Class::Dash | Class::Ellipsis))
+    !(b.traits.no_line_start || a.traits.no_line_end || matches!(b.class, Class::Dash | Class::Ellipsis))
 }
 
 fn may_break_in_emergency(units: &[Unit], i: usize) -> bool {
@@ -121,7 +121,7 @@ pub fn break_lines(
 /// Characters that count for the "no single-character last line" rule: ink that reads as a
 /// character, not a mark.
 pub fn counts_as_character(unit: &Unit) -> bool {
-    matches!(unit.class, Class::Ideograph | Class::Latin) && !NO_LINE_START.contains(unit.ch)
+    matches!(unit.class, Class::Ideograph | Class::Latin) && !unit.traits.no_line_start
 }
 
 /// Avoids a last line of a single character by pulling one down from the line above: moves
@@ -152,7 +152,7 @@ pub fn pull_down_widow(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pdf::text::shape::{shape, tests::fonts};
+    use crate::pdf::text::shape::tests::{fonts, shape};
     use crate::pdf::text::{PunctMode, Style};
 
     const EM: f32 = 10.0;

@@ -82,14 +82,15 @@ struct Natural {
 }
 
 /// Latin characters that take the CJK–Latin glue next to a Han character: letters, digits and
-/// the signs that belong to a number or word.
-fn takes_glue(unit: &Unit) -> bool {
-    unit.class == Class::Latin && (unit.ch.is_alphanumeric() || "%‰°#&@+=*$€£¥".contains(unit.ch))
+/// the signs that belong to a number or word. (Asked once per character, by `shape`: a unit
+/// carries the answer in its [`super::shape::CharTraits`].)
+pub fn takes_glue(ch: char, class: Class) -> bool {
+    class == Class::Latin && (ch.is_alphanumeric() || "%‰°#&@+=*$€£¥".contains(ch))
 }
 
 /// The CJK side of the glue: Han and kana, not full-width symbols (no gap in 25℃).
-fn is_han_like(unit: &Unit) -> bool {
-    unit.class == Class::Ideograph && unit.ch.is_alphabetic()
+pub fn is_han_like(ch: char, class: Class) -> bool {
+    class == Class::Ideograph && ch.is_alphabetic()
 }
 
 fn is_word_char(unit: &Unit) -> bool {
@@ -180,8 +181,7 @@ fn sits(units: &[Unit], (first, last): (usize, usize), ctx: &LineContext, i: usi
 
     let (gap, gap_after) = if inside && i + 1 < last {
         let (a, b) = (u, &units[i + 1]);
-        // The Latin side first: it is the rare one, and the Han test looks the character up.
-        let cjk_latin = (takes_glue(b) && is_han_like(a)) || (takes_glue(a) && is_han_like(b));
+        let cjk_latin = (b.traits.takes_glue && a.traits.han_like) || (a.traits.takes_glue && b.traits.han_like);
         let gap = if cjk_latin {
             GapKind::Glue
         } else if (a.class == Class::Dash && b.class == Class::Dash)
@@ -366,7 +366,7 @@ fn stretch(spacing: &mut Spacing, gaps: &[GapKind], kaiming_trim: &[f32], space:
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pdf::text::shape::{shape, tests::fonts};
+    use crate::pdf::text::shape::tests::{fonts, shape};
     use crate::pdf::text::Style;
 
     const EM: f32 = 10.0;

@@ -9,11 +9,22 @@
 //! The blanks of a punctuation mark are read from its ink: a closing or pause/stop mark whose
 //! ink lies in the left half of its em can give up the right half, an opening mark with its ink
 //! in the right half the left half. A mark drawn centered (some faces' ！？) gives up nothing.
+//!
+//! A [`Shaper`] looks each character up in the fonts once (cmap, fallback, advance, ink) and
+//! keeps what it found, in ems, for every later occurrence at any size: an edition shapes
+//! tens of thousands of characters, a few thousand of them distinct.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+use crate::fonts::Face;
 use crate::model::Warning;
 use crate::pdf::fonts::{FaceId, FontSet};
 
-use super::Style;
+use super::breaking::{NO_LINE_END, NO_LINE_START};
+use super::justify::{is_han_like, takes_glue};
+use super::{GlyphText, Style};
 
 /// What a character is to the compositor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,7 +70,7 @@ pub struct Unit {
     pub ch: char,
     /// The source text the glyph stands for: the character plus any invisible characters
     /// following it (variation selectors, zero-width joiners) that have no glyph of their own.
-    pub text: String,
+    pub text: GlyphText,
     pub face: FaceId,
     pub gid: u16,
     pub class: Class,
@@ -74,6 +85,33 @@ pub struct Unit {
     pub scale_x: f32,
     /// True when no face has the character: the glyph drawn is the marker 〓.
     pub missing: bool,
+    /// What breaking and justifying ask of the character at every pair, answered once per
+    /// character: see [`CharTraits`].
+    pub traits: CharTraits,
+}
+
+/// A character's part in line breaking and spacing, from the character and its class.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CharTraits {
+    /// No line may start with it ([`NO_LINE_START`]).
+    pub no_line_start: bool,
+    /// No line may end with it ([`NO_LINE_END`]).
+    pub no_line_end: bool,
+    /// The Latin side of the CJK–Latin glue ([`takes_glue`]).
+    pub takes_glue: bool,
+    /// The CJK side of that glue ([`is_han_like`]).
+    pub han_like: bool,
+}
+
+impl CharTraits {
+    fn of(ch: char, class: Class) -> CharTraits {
+        CharTraits {
+            no_line_start: NO_LINE_START.contains(ch),
+            no_line_end: NO_LINE_END.contains(ch),
+            takes_glue: takes_glue(ch, class),
+            han_like: is_han_like(ch, class),
+        }
+    }
 }
 
 /// The shaped run.
@@ -118,32 +156,121 @@ pub fn class_of(ch: char) -> Option<Class> {
     })
 }
 
-/// Shapes `text` (no `\n` in it) in `style`.
-pub fn shape(fonts: &FontSet, text: &str, style: &Style, source_line: u32) -> Shaped {
-    let mut shaped = Shaped::default();
-    let em = style.size;
-    for ch in text.chars() {
-        if ch == '\r' {
-            continue;
+/// Shapes runs, remembering each character's lookup for the next time it is met (for the life
+/// of the shaper: one edition's runs, so nothing carries from one issue to the next but what
+/// the [`FontSet`] itself caches).
+pub struct Shaper<'a> {
+    fonts: &'a FontSet,
+    /// [`key`] of (the style's face, character) → how the character sets in that style.
+    chars: RefCell<HashMap<u32, CharShape, BuildHasherDefault<KeyHasher>>>,
+}
+
+/// How a character sets in a style's face, at any size: its glyph and class, and its width,
+/// glyph offset and blanks in ems. A unit's are these times its size, the last operation of
+/// each, so a unit shaped from the table is exactly the one a fresh lookup would give.
+#[derive(Debug, Clone, Copy)]
+struct CharShape {
+    face: FaceId,
+    gid: u16,
+    class: Class,
+    missing: bool,
+    width_em: f32,
+    offset_em: f32,
+    blank_left_em: f32,
+    blank_right_em: f32,
+    scale_x: f32,
+    traits: CharTraits,
+}
+
+impl CharShape {
+    fn unit(&self, ch: char, em: f32) -> Unit {
+        Unit {
+            ch,
+            text: GlyphText::from_char(ch),
+            face: self.face,
+            gid: self.gid,
+            class: self.class,
+            width: self.width_em * em,
+            offset: self.offset_em * em,
+            blank_left: self.blank_left_em * em,
+            blank_right: self.blank_right_em * em,
+            scale_x: self.scale_x,
+            missing: self.missing,
+            traits: self.traits,
         }
-        if is_invisible(ch) {
-            match shaped.units.last_mut() {
-                Some(unit) => unit.text.push(ch),
-                // Nothing to ride on: keep it on a zero-width space so it is not lost.
-                None => shaped.units.push(space_unit(fonts, style, ch, 0.0)),
+    }
+
+    /// A space of `width_em` in the style's own face.
+    fn space(fonts: &FontSet, face: Face, ch: char, width_em: f32) -> CharShape {
+        CharShape {
+            face: FaceId::shipped(face),
+            gid: fonts.shipped(face).glyph(' ').unwrap_or(0),
+            class: Class::Space,
+            missing: false,
+            width_em,
+            offset_em: 0.0,
+            blank_left_em: 0.0,
+            blank_right_em: 0.0,
+            scale_x: 1.0,
+            traits: CharTraits::of(ch, Class::Space),
+        }
+    }
+}
+
+/// The table's key: a face's index above the 21 bits every `char` fits in.
+fn key(face: Face, ch: char) -> u32 {
+    (FaceId::shipped(face).index() as u32) << 21 | u32::from(ch)
+}
+
+/// Hashes the table's `u32` keys with one multiplication (Fibonacci hashing, high and low halves
+/// folded so the face bits reach the bucket index): std's SipHash would cost about as much as a
+/// cmap lookup, what the table is there to save.
+#[derive(Default)]
+struct KeyHasher(u64);
+
+/// 2⁶⁴ / φ, odd: spreads consecutive code points over the whole word.
+const FIBONACCI: u64 = 0x9E37_79B9_7F4A_7C15;
+
+impl Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0 ^ (self.0 >> 32)
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(FIBONACCI);
+        }
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.0 = (self.0 ^ u64::from(n)).wrapping_mul(FIBONACCI);
+    }
+}
+
+impl<'a> Shaper<'a> {
+    pub fn new(fonts: &'a FontSet) -> Shaper<'a> {
+        Shaper { fonts, chars: RefCell::new(HashMap::default()) }
+    }
+
+    /// Shapes `text` (no `\n` in it) in `style`.
+    pub fn shape(&self, text: &str, style: &Style, source_line: u32) -> Shaped {
+        let mut shaped = Shaped { units: Vec::with_capacity(text.chars().count()), warnings: Vec::new() };
+        let em = style.size;
+        let mut chars = self.chars.borrow_mut();
+        for ch in text.chars() {
+            if ch == '\r' {
+                continue;
             }
-            continue;
-        }
-        let ch_class = class_of(ch);
-        if ch_class == Some(Class::Space) {
-            let face = fonts.shipped(style.face);
-            let width = if ch == IDEOGRAPHIC_SPACE { 1.0 } else { face.glyph(' ').map_or(0.25, |g| face.advance_em(g)) } * em;
-            shaped.units.push(space_unit(fonts, style, ch, width));
-            continue;
-        }
-        let (face_id, gid, missing) = match fonts.resolve(style.face, ch) {
-            Some((face, gid)) => (face, gid, false),
-            None => {
+            if is_invisible(ch) {
+                match shaped.units.last_mut() {
+                    Some(unit) => unit.text.push(ch),
+                    // Nothing to ride on: keep it on a zero-width space so it is not lost.
+                    None => shaped.units.push(CharShape::space(self.fonts, style.face, ch, 0.0).unit(ch, em)),
+                }
+                continue;
+            }
+            let shape = *chars.entry(key(style.face, ch)).or_insert_with(|| look_up(self.fonts, style.face, ch));
+            if shape.missing {
                 shaped.warnings.push(Warning {
                     line: source_line,
                     message: format!(
@@ -151,87 +278,85 @@ pub fn shape(fonts: &FontSet, text: &str, style: &Style, source_line: u32) -> Sh
                         ch as u32
                     ),
                 });
-                let (face, gid) = fonts.resolve(style.face, MISSING_MARK).unwrap_or((FaceId::shipped(style.face), 0));
-                (face, gid, true)
             }
-        };
-        let face = fonts.face(face_id);
-        let advance = face.advance_em(gid);
-        let class = match ch_class {
-            _ if missing => Class::Ideograph,
-            Some(class) => class,
-            // Symbols and letters beyond ASCII: full-width ones sit on the em, others are Latin.
-            None if advance >= FULL_WIDTH => Class::Ideograph,
-            None => Class::Latin,
-        };
-        let mut unit = Unit {
-            ch,
-            text: ch.to_string(),
-            face: face_id,
-            gid,
-            class,
-            width: em,
-            offset: 0.0,
-            blank_left: 0.0,
-            blank_right: 0.0,
-            scale_x: 1.0,
-            missing,
-        };
-        let half = 0.5;
-        // Only marks are placed by their ink; measuring an outline is not free.
-        let ink = || face.ink_x_em(gid).unwrap_or((0.0, advance));
-        match class {
-            Class::Ideograph => unit.offset = (1.0 - advance).max(0.0) / 2.0 * em,
-            Class::Opening => {
-                let (ink_left, _) = ink();
-                unit.offset = (1.0 - advance) * em;
-                if (1.0 - advance) + ink_left >= half - HALF_EM_TOLERANCE {
-                    unit.blank_left = half * em;
-                }
-            }
-            Class::Closing | Class::Pause | Class::Stop => {
-                let (_, ink_right) = ink();
-                if ink_right <= half + HALF_EM_TOLERANCE {
-                    unit.blank_right = half * em;
-                }
-            }
-            Class::Middle => {
-                let (ink_left, ink_right) = ink();
-                unit.width = half * em;
-                unit.offset = (half / 2.0 - (ink_left + ink_right) / 2.0) * em;
-            }
-            Class::Dash => {
-                let (ink_left, ink_right) = ink();
-                let ink = ink_right - ink_left;
-                if ink > 0.0 && ink < 1.0 {
-                    unit.scale_x = 1.0 / ink;
-                    unit.offset = -ink_left * unit.scale_x * em;
-                }
-            }
-            Class::Ellipsis => unit.offset = (1.0 - advance).max(0.0) / 2.0 * em,
-            Class::Latin => unit.width = advance * em,
-            Class::Space => {}
+            shaped.units.push(shape.unit(ch, em));
         }
-        shaped.units.push(unit);
+        shaped
     }
-    shaped
 }
 
-fn space_unit(fonts: &FontSet, style: &Style, ch: char, width: f32) -> Unit {
-    let face = fonts.shipped(style.face);
-    Unit {
-        ch,
-        text: ch.to_string(),
-        face: FaceId::shipped(style.face),
-        gid: face.glyph(' ').unwrap_or(0),
-        class: Class::Space,
-        width,
-        offset: 0.0,
-        blank_left: 0.0,
-        blank_right: 0.0,
-        scale_x: 1.0,
-        missing: false,
+/// How `ch` sets in a run styled with `preferred`, from the fonts.
+fn look_up(fonts: &FontSet, preferred: Face, ch: char) -> CharShape {
+    let ch_class = class_of(ch);
+    if ch_class == Some(Class::Space) {
+        let face = fonts.shipped(preferred);
+        let width_em = if ch == IDEOGRAPHIC_SPACE { 1.0 } else { face.glyph(' ').map_or(0.25, |g| face.advance_em(g)) };
+        return CharShape::space(fonts, preferred, ch, width_em);
     }
+    let (face_id, gid, missing) = match fonts.resolve(preferred, ch) {
+        Some((face, gid)) => (face, gid, false),
+        None => {
+            let (face, gid) = fonts.resolve(preferred, MISSING_MARK).unwrap_or((FaceId::shipped(preferred), 0));
+            (face, gid, true)
+        }
+    };
+    let face = fonts.face(face_id);
+    let advance = face.advance_em(gid);
+    let class = match ch_class {
+        _ if missing => Class::Ideograph,
+        Some(class) => class,
+        // Symbols and letters beyond ASCII: full-width ones sit on the em, others are Latin.
+        None if advance >= FULL_WIDTH => Class::Ideograph,
+        None => Class::Latin,
+    };
+    let mut shape = CharShape {
+        face: face_id,
+        gid,
+        class,
+        missing,
+        width_em: 1.0,
+        offset_em: 0.0,
+        blank_left_em: 0.0,
+        blank_right_em: 0.0,
+        scale_x: 1.0,
+        traits: CharTraits::of(ch, class),
+    };
+    let half = 0.5;
+    // Only marks are placed by their ink; measuring an outline is not free.
+    let ink = || face.ink_x_em(gid).unwrap_or((0.0, advance));
+    match class {
+        Class::Ideograph => shape.offset_em = (1.0 - advance).max(0.0) / 2.0,
+        Class::Opening => {
+            let (ink_left, _) = ink();
+            shape.offset_em = 1.0 - advance;
+            if (1.0 - advance) + ink_left >= half - HALF_EM_TOLERANCE {
+                shape.blank_left_em = half;
+            }
+        }
+        Class::Closing | Class::Pause | Class::Stop => {
+            let (_, ink_right) = ink();
+            if ink_right <= half + HALF_EM_TOLERANCE {
+                shape.blank_right_em = half;
+            }
+        }
+        Class::Middle => {
+            let (ink_left, ink_right) = ink();
+            shape.width_em = half;
+            shape.offset_em = half / 2.0 - (ink_left + ink_right) / 2.0;
+        }
+        Class::Dash => {
+            let (ink_left, ink_right) = ink();
+            let ink = ink_right - ink_left;
+            if ink > 0.0 && ink < 1.0 {
+                shape.scale_x = 1.0 / ink;
+                shape.offset_em = -ink_left * shape.scale_x;
+            }
+        }
+        Class::Ellipsis => shape.offset_em = (1.0 - advance).max(0.0) / 2.0,
+        Class::Latin => shape.width_em = advance,
+        Class::Space => {}
+    }
+    shape
 }
 
 #[cfg(test)]
@@ -243,6 +368,11 @@ pub(crate) mod tests {
     pub(crate) fn fonts() -> &'static FontSet {
         static FONTS: OnceLock<FontSet> = OnceLock::new();
         FONTS.get_or_init(|| FontSet::load(&FontDir::locate(None).unwrap()).unwrap())
+    }
+
+    /// `text` shaped by a shaper of its own.
+    pub(crate) fn shape(fonts: &FontSet, text: &str, style: &Style, source_line: u32) -> Shaped {
+        Shaper::new(fonts).shape(text, style, source_line)
     }
 
     fn units(text: &str, face: Face) -> Vec<Unit> {
@@ -311,6 +441,44 @@ pub(crate) mod tests {
         assert_eq!(shaped.warnings[0].line, 42);
         // Known characters are not reported.
         assert!(shape(fonts(), "甲乙", &Style::body(10.0), 1).warnings.is_empty());
+    }
+
+    #[test]
+    fn a_character_met_again_shapes_as_a_fresh_lookup_would_at_any_size() {
+        let text = "中，“·—i　 〓";
+        let shaper = Shaper::new(fonts());
+        for size in [9.0, 10.5, 23.7] {
+            for face in Face::ALL {
+                let style = Style { face, ..Style::body(size) };
+                // The shaper has met these characters before (other sizes, other faces).
+                let again = shaper.shape(text, &style, 1).units;
+                assert_eq!(again, shape(fonts(), text, &style, 1).units, "{face} at {size}");
+            }
+        }
+        // Each face of the style keeps its own answers.
+        let serif = shaper.shape("“", &Style::body(10.0), 1).units;
+        let kai = shaper.shape("“", &Style::caption(10.0), 1).units;
+        assert_ne!(serif[0].face, kai[0].face);
+    }
+
+    #[test]
+    fn a_missing_character_is_reported_each_time_it_occurs() {
+        let shaper = Shaper::new(fonts());
+        for line in [3, 4] {
+            let shaped = shaper.shape("\u{0378}甲", &Style::body(10.0), line);
+            assert_eq!(shaped.warnings.len(), 1);
+            assert_eq!(shaped.warnings[0].line, line);
+            assert!(shaped.units[0].missing);
+        }
+    }
+
+    #[test]
+    fn units_carry_their_characters_break_and_glue_traits() {
+        let u = units("，“A中", Face::SerifRegular);
+        assert!(u[0].traits.no_line_start && !u[0].traits.no_line_end);
+        assert!(u[1].traits.no_line_end && !u[1].traits.no_line_start);
+        assert!(u[2].traits.takes_glue && !u[2].traits.han_like);
+        assert!(u[3].traits.han_like && !u[3].traits.takes_glue);
     }
 
     #[test]
