@@ -69,16 +69,11 @@ enum GapKind {
     Fixed,
 }
 
-/// A line before adjustment.
+/// A line before adjustment: its spacing at natural width, and how each unit sits (what it may
+/// still give or take).
 struct Natural {
     spacing: Spacing,
-    gaps: Vec<GapKind>,
-    /// Blanks each unit can still give up (squeeze step 1).
-    punct_shrink: Vec<f32>,
-    /// Blanks kaiming took out of each unit, to give back first when stretching.
-    kaiming_trim: Vec<f32>,
-    /// Natural width of each word space (0 for other units).
-    space: Vec<f32>,
+    sits: Vec<Sits>,
 }
 
 /// Latin characters that take the CJK–Latin glue next to a Han character: letters, digits and
@@ -99,15 +94,19 @@ fn is_word_char(unit: &Unit) -> bool {
 
 /// How one unit sits in a line at natural width: what compression takes from it, what it may
 /// still give, and the gap after it.
+#[derive(Debug, Clone, Copy, PartialEq)]
 struct Sits {
     trim_left: f32,
     trim_right: f32,
+    /// Blanks kaiming took out of it, to give back first when stretching.
     kaiming_trim: f32,
+    /// Blanks it can still give up (squeeze step 1).
     punct_shrink: f32,
     /// Its width in the line (a word space's as the line sets it; none at the line's ends).
     width: f32,
-    /// Natural width of a word space, 0 for other units.
+    /// Natural width of a word space, 0 for other units (squeeze and stretch step 2).
     space: f32,
+    /// Where the gap after it may take adjustment from.
     gap: GapKind,
     gap_after: f32,
 }
@@ -201,52 +200,103 @@ fn sits(units: &[Unit], (first, last): (usize, usize), ctx: &LineContext, i: usi
     Sits { trim_left, trim_right, kaiming_trim, punct_shrink, width, space, gap, gap_after }
 }
 
-fn natural(units: &[Unit], ctx: &LineContext) -> Natural {
+/// A paragraph's units as its lines are cut from it. A unit with a unit of its line on either
+/// side sits the same whatever line it falls in (its compression and glue depend on its
+/// neighbours only), so that is found once per unit here; a candidate line is measured by
+/// adding those up, only its end units worked out afresh. What `breaking` measures its
+/// candidates with and `paragraph` spaces its lines with: the same numbers, added in the same
+/// order, as [`measure`] and [`fit`] of the line on its own.
+pub struct Interior<'u> {
+    units: &'u [Unit],
+    /// What the sits were found with: a line asked with other spacing is worked out afresh.
+    ctx: LineContext,
+    /// How each unit sits with a unit of its line on either side (the paragraph's first and
+    /// last units never do; theirs are unused).
+    sits: Vec<Sits>,
+}
+
+impl<'u> Interior<'u> {
+    pub fn new(units: &'u [Unit], ctx: &LineContext) -> Interior<'u> {
+        let all = (0, units.len());
+        Interior { units, ctx: *ctx, sits: (0..units.len()).map(|i| sits(units, all, ctx, i)).collect() }
+    }
+
+    pub fn units(&self) -> &'u [Unit] {
+        self.units
+    }
+
+    /// [`measure`] of `units[start..end]`.
+    pub fn measure(&self, start: usize, end: usize, ctx: &LineContext) -> Measure {
+        let units = &self.units[start..end];
+        let line = ink(units);
+        if !self.spaces_as(ctx) {
+            return measure_by(units.len(), |i| sits(units, line, ctx, i), ctx);
+        }
+        measure_by(units.len(), |i| self.sits_in(units, start, line, ctx, i), ctx)
+    }
+
+    /// [`fit`] of `units[start..end]`.
+    pub fn fit(&self, start: usize, end: usize, ctx: &LineContext, width: f32, justify: bool) -> Spacing {
+        let units = &self.units[start..end];
+        let line = ink(units);
+        if !self.spaces_as(ctx) {
+            return fit_by(units, |i| sits(units, line, ctx, i), ctx, width, justify);
+        }
+        fit_by(units, |i| self.sits_in(units, start, line, ctx, i), ctx, width, justify)
+    }
+
+    /// Whether `ctx` spaces units as the one the sits were found with (it may differ in
+    /// `paragraph_start`, which only a line's first unit heeds).
+    fn spaces_as(&self, ctx: &LineContext) -> bool {
+        ctx.mode == self.ctx.mode && ctx.em.to_bits() == self.ctx.em.to_bits() && ctx.letter_spacing.to_bits() == self.ctx.letter_spacing.to_bits()
+    }
+
+    /// How unit `i` of `line` (the units from `start`, ink `first..last`) sits.
+    fn sits_in(&self, line: &[Unit], start: usize, (first, last): (usize, usize), ctx: &LineContext, i: usize) -> Sits {
+        if first < i && i + 1 < last {
+            self.sits[start + i]
+        } else {
+            sits(line, (first, last), ctx, i)
+        }
+    }
+}
+
+fn natural(units: &[Unit], sits_of: impl Fn(usize) -> Sits) -> Natural {
     let n = units.len();
-    let line = ink(units);
     let mut trim_left = Vec::with_capacity(n);
     let mut trim_right = Vec::with_capacity(n);
-    let mut kaiming_trim = Vec::with_capacity(n);
     let mut gap_after = Vec::with_capacity(n);
-    let mut gaps = Vec::with_capacity(n);
-    let mut punct_shrink = Vec::with_capacity(n);
-    let mut space = Vec::with_capacity(n);
-    let mut widths = Vec::with_capacity(n);
+    let mut sits = Vec::with_capacity(n);
     for i in 0..n {
-        let u = sits(units, line, ctx, i);
+        let u = sits_of(i);
         trim_left.push(u.trim_left);
         trim_right.push(u.trim_right);
-        kaiming_trim.push(u.kaiming_trim);
         gap_after.push(u.gap_after);
-        gaps.push(u.gap);
-        punct_shrink.push(u.punct_shrink);
-        space.push(u.space);
-        widths.push(u.width);
+        sits.push(u);
     }
-    let width = (0..n).map(|i| widths[i] - trim_left[i] - trim_right[i] + gap_after[i]).sum();
+    let width = (0..n).map(|i| sits[i].width - trim_left[i] - trim_right[i] + gap_after[i]).sum();
     // Spaces' widths are carried in `space`; put them in the unit boxes through the trims so
     // that `lines` sees one number per unit.
     for i in 0..n {
         if units[i].class == Class::Space {
-            trim_right[i] = units[i].width - widths[i];
+            trim_right[i] = units[i].width - sits[i].width;
         }
     }
-    Natural {
-        spacing: Spacing { trim_left, trim_right, gap_after, width },
-        gaps,
-        punct_shrink,
-        kaiming_trim,
-        space,
-    }
+    Natural { spacing: Spacing { trim_left, trim_right, gap_after, width }, sits }
 }
 
 /// How wide `units` are as one line, and how narrow squeezing can make them.
 pub fn measure(units: &[Unit], ctx: &LineContext) -> Measure {
     let line = ink(units);
+    measure_by(units.len(), |i| sits(units, line, ctx, i), ctx)
+}
+
+/// [`measure`] of a line of `n` units that sit as `sits_of` says.
+fn measure_by(n: usize, sits_of: impl Fn(usize) -> Sits, ctx: &LineContext) -> Measure {
     // The sums run in the order `natural`'s do, so a line measures exactly as `fit` spaces it.
     let (mut width, mut punct, mut glue, mut space) = (-0.0f32, -0.0f32, 0usize, -0.0f32);
-    for i in 0..units.len() {
-        let u = sits(units, line, ctx, i);
+    for i in 0..n {
+        let u = sits_of(i);
         width += u.width - u.trim_left - u.trim_right + u.gap_after;
         punct += u.punct_shrink;
         glue += usize::from(u.gap == GapKind::Glue);
@@ -259,12 +309,18 @@ pub fn measure(units: &[Unit], ctx: &LineContext) -> Measure {
 /// Spaces `units` as one line `width` points wide: squeezed if they are wider, stretched to it
 /// if `justify` (else left at their natural width).
 pub fn fit(units: &[Unit], ctx: &LineContext, width: f32, justify: bool) -> Spacing {
-    let Natural { mut spacing, gaps, punct_shrink, kaiming_trim, space } = natural(units, ctx);
+    let line = ink(units);
+    fit_by(units, |i| sits(units, line, ctx, i), ctx, width, justify)
+}
+
+/// [`fit`] of `units`, which sit as `sits_of` says.
+fn fit_by(units: &[Unit], sits_of: impl Fn(usize) -> Sits, ctx: &LineContext, width: f32, justify: bool) -> Spacing {
+    let Natural { mut spacing, sits } = natural(units, sits_of);
     let slack = width - spacing.width;
     if slack < -EPSILON {
-        squeeze(units, &mut spacing, &gaps, &punct_shrink, &space, -slack, ctx);
+        squeeze(units, &mut spacing, &sits, -slack, ctx);
     } else if slack > EPSILON && justify {
-        stretch(&mut spacing, &gaps, &kaiming_trim, &space, slack, ctx);
+        stretch(&mut spacing, &sits, slack, ctx);
     }
     spacing.width = (0..units.len())
         .map(|i| units[i].width - spacing.trim_left[i] - spacing.trim_right[i] + spacing.gap_after[i])
@@ -274,21 +330,13 @@ pub fn fit(units: &[Unit], ctx: &LineContext, width: f32, justify: bool) -> Spac
 
 /// Takes `need` points out of a line, in clreq's order; what cannot be taken (an unbreakable
 /// run wider than the column) is taken evenly out of the character gaps.
-fn squeeze(
-    units: &[Unit],
-    spacing: &mut Spacing,
-    gaps: &[GapKind],
-    punct_shrink: &[f32],
-    space: &[f32],
-    mut need: f32,
-    ctx: &LineContext,
-) {
+fn squeeze(units: &[Unit], spacing: &mut Spacing, sits: &[Sits], mut need: f32, ctx: &LineContext) {
     // Step 1: punctuation blanks, in proportion to what each mark has left.
-    let total: f32 = punct_shrink.iter().sum();
+    let total: f32 = sits.iter().map(|s| s.punct_shrink).sum();
     if total > 0.0 {
         let share = (need / total).min(1.0);
-        for (i, s) in punct_shrink.iter().enumerate() {
-            let take = s * share;
+        for (i, s) in sits.iter().enumerate() {
+            let take = s.punct_shrink * share;
             if units[i].blank_right > spacing.trim_right[i] {
                 spacing.trim_right[i] += take;
             } else {
@@ -299,38 +347,41 @@ fn squeeze(
     }
     // Step 2: CJK–Latin glue and word spaces.
     let glue_room = (CJK_LATIN_GLUE_EM - GLUE_SHRINK_EM) * ctx.em;
-    let glue_count = gaps.iter().filter(|g| **g == GapKind::Glue).count() as f32;
-    let space_room: f32 = space.iter().sum::<f32>() * SPACE_SHRINK;
+    let glue_count = sits.iter().filter(|s| s.gap == GapKind::Glue).count() as f32;
+    let space_room: f32 = sits.iter().map(|s| s.space).sum::<f32>() * SPACE_SHRINK;
     let total = glue_count * glue_room + space_room;
     if need > 0.0 && total > 0.0 {
         let share = (need / total).min(1.0);
-        for (i, g) in gaps.iter().enumerate() {
-            if *g == GapKind::Glue {
+        for (i, s) in sits.iter().enumerate() {
+            if s.gap == GapKind::Glue {
                 spacing.gap_after[i] -= glue_room * share;
             }
-            spacing.trim_right[i] += space[i] * SPACE_SHRINK * share;
+            spacing.trim_right[i] += s.space * SPACE_SHRINK * share;
         }
         need -= total * share;
     }
     // Last resort: the character gaps (only an overfull line comes here).
-    let even: Vec<usize> = (0..gaps.len()).filter(|&i| gaps[i] != GapKind::Fixed).collect();
-    if need > EPSILON && !even.is_empty() {
-        let each = need / even.len() as f32;
-        for i in even {
-            spacing.gap_after[i] -= each;
+    let even = sits.iter().filter(|s| s.gap != GapKind::Fixed).count();
+    if need > EPSILON && even > 0 {
+        let each = need / even as f32;
+        for (i, s) in sits.iter().enumerate() {
+            if s.gap != GapKind::Fixed {
+                spacing.gap_after[i] -= each;
+            }
         }
     }
 }
 
 /// Adds `slack` points to a line, in clreq's order.
-fn stretch(spacing: &mut Spacing, gaps: &[GapKind], kaiming_trim: &[f32], space: &[f32], mut slack: f32, ctx: &LineContext) {
+fn stretch(spacing: &mut Spacing, sits: &[Sits], mut slack: f32, ctx: &LineContext) {
     // Step 1: give back the blanks kaiming style took out mid-line.
-    let total: f32 = kaiming_trim.iter().sum();
+    let total: f32 = sits.iter().map(|s| s.kaiming_trim).sum();
     if total > 0.0 {
         let share = (slack / total).min(1.0);
-        for (i, t) in kaiming_trim.iter().enumerate() {
+        for (i, s) in sits.iter().enumerate() {
+            let t = s.kaiming_trim;
             let back = t * share;
-            if spacing.trim_right[i] >= *t && *t > 0.0 && spacing.trim_left[i] == 0.0 {
+            if spacing.trim_right[i] >= t && t > 0.0 && spacing.trim_left[i] == 0.0 {
                 spacing.trim_right[i] -= back;
             } else {
                 spacing.trim_left[i] -= back;
@@ -340,25 +391,29 @@ fn stretch(spacing: &mut Spacing, gaps: &[GapKind], kaiming_trim: &[f32], space:
     }
     // Step 2: CJK–Latin gaps and word spaces, up to a quarter em each.
     let room = GLUE_STRETCH_EM * ctx.em;
-    let glue: Vec<usize> = (0..gaps.len()).filter(|&i| gaps[i] == GapKind::Glue).collect();
-    let spaces: Vec<usize> = (0..space.len()).filter(|&i| space[i] > 0.0).collect();
-    let total = (glue.len() + spaces.len()) as f32 * room;
+    let glue = sits.iter().filter(|s| s.gap == GapKind::Glue).count();
+    let spaces = sits.iter().filter(|s| s.space > 0.0).count();
+    let total = (glue + spaces) as f32 * room;
     if slack > 0.0 && total > 0.0 {
         let each = room * (slack / total).min(1.0);
-        for &i in &glue {
-            spacing.gap_after[i] += each;
+        for (i, s) in sits.iter().enumerate() {
+            if s.gap == GapKind::Glue {
+                spacing.gap_after[i] += each;
+            }
+            if s.space > 0.0 {
+                spacing.trim_right[i] -= each;
+            }
         }
-        for &i in &spaces {
-            spacing.trim_right[i] -= each;
-        }
-        slack -= each * (glue.len() + spaces.len()) as f32;
+        slack -= each * (glue + spaces) as f32;
     }
     // Step 3: evenly between characters (never inside ——, …… or a word).
-    let even: Vec<usize> = (0..gaps.len()).filter(|&i| gaps[i] != GapKind::Fixed).collect();
-    if slack > EPSILON && !even.is_empty() {
-        let each = slack / even.len() as f32;
-        for i in even {
-            spacing.gap_after[i] += each;
+    let even = sits.iter().filter(|s| s.gap != GapKind::Fixed).count();
+    if slack > EPSILON && even > 0 {
+        let each = slack / even as f32;
+        for (i, s) in sits.iter().enumerate() {
+            if s.gap != GapKind::Fixed {
+                spacing.gap_after[i] += each;
+            }
         }
     }
 }
@@ -381,6 +436,40 @@ mod tests {
 
     fn natural_width(text: &str, mode: PunctMode) -> f32 {
         measure(&units(text), &ctx(mode)).natural
+    }
+
+    #[test]
+    fn a_line_cut_from_a_paragraph_measures_and_fits_as_the_line_alone() {
+        // Marks meeting, Latin with its glue, word spaces (at line ends too), an ideographic
+        // space, dashes and ellipses: every rule a neighbour takes part in.
+        let u = units("“甲，”（乙）ABC 丙 de 丁。《戊》——己……庚　辛 ");
+        for mode in [PunctMode::Quanjiao, PunctMode::Kaiming] {
+            for letter_spacing in [0.0, 1.5] {
+                let c = LineContext { letter_spacing, ..ctx(mode) };
+                let paragraph = Interior::new(&u, &c);
+                for start in 0..u.len() {
+                    for end in start + 1..=u.len() {
+                        for paragraph_start in [false, true] {
+                            let line = LineContext { paragraph_start, ..c };
+                            let alone = measure(&u[start..end], &line);
+                            assert_eq!(paragraph.measure(start, end, &line), alone, "{mode:?} {start}..{end}");
+                            for width in [alone.min, alone.natural - 1.0, alone.natural + 7.0] {
+                                for justify in [false, true] {
+                                    assert_eq!(
+                                        paragraph.fit(start, end, &line, width, justify),
+                                        fit(&u[start..end], &line, width, justify),
+                                        "{mode:?} {start}..{end} at {width}"
+                                    );
+                                }
+                            }
+                        }
+                    }
+                }
+                // A line asked with other spacing than the paragraph's is worked out afresh.
+                let other = LineContext { em: 12.0, ..c };
+                assert_eq!(paragraph.measure(2, 9, &other), measure(&u[2..9], &other));
+            }
+        }
     }
 
     #[test]

@@ -7,7 +7,7 @@ use crate::fonts::Face;
 use crate::model::Warning;
 
 use super::breaking::{break_lines, pull_down_widow};
-use super::justify::{fit, LineContext};
+use super::justify::{Interior, LineContext};
 use super::lines::{build, EM_BOX_ASCENT};
 use super::shape::{Shaper, Unit};
 use super::{Align, Line, SetText, Style};
@@ -20,16 +20,19 @@ pub fn set(shaper: &Shaper, lead: Option<(&str, Face)>, text: &str, style: &Styl
     let mut warnings = Vec::new();
     for (n, paragraph) in text.split('\n').enumerate() {
         let lead = if n == 0 { lead } else { None };
-        let Some((units, ranges)) = break_paragraph(shaper, lead, paragraph, style, width, source_line, &mut warnings) else {
+        let units = shape_paragraph(shaper, lead, paragraph, style, source_line, &mut warnings);
+        if units.is_empty() {
             // An empty paragraph still takes its line: the source had a blank line there.
             lines.push(empty_line(style));
             continue;
-        };
+        }
+        let interior = Interior::new(&units, &context(style, 0));
+        let ranges = break_units(&interior, style, width);
         let last = ranges.len() - 1;
         for (k, &(start, end)) in ranges.iter().enumerate() {
             let justify = style.align == Align::Justify && k != last;
             let room = width - indent(style, k);
-            let spacing = fit(&units[start..end], &context(style, k), room, justify);
+            let spacing = interior.fit(start, end, &context(style, k), room, justify);
             let offset = match style.align {
                 Align::Justify | Align::Left => indent(style, k),
                 Align::Right => width - spacing.width,
@@ -71,20 +74,21 @@ pub fn shape_run(shaper: &Shaper, text: &str, style: &Style, source_line: u32) -
 /// How many lines [`set`] makes of `run` at `width`: the same breaks, nothing spaced or
 /// positioned. What a search for a headline's measure asks at each step.
 pub fn count(run: &ShapedRun, style: &Style, width: f32) -> usize {
-    run.paragraphs.iter().map(|units| if units.is_empty() { 1 } else { break_units(units, style, width).len() }).sum()
+    run.paragraphs
+        .iter()
+        .map(|units| if units.is_empty() { 1 } else { break_units(&Interior::new(units, &context(style, 0)), style, width).len() })
+        .sum()
 }
 
-/// One paragraph shaped and broken into lines: its units and each line's range of them; `None`
-/// when it is empty.
-fn break_paragraph(
+/// One paragraph's units: `lead` in its face, then the paragraph's text.
+fn shape_paragraph(
     shaper: &Shaper,
     lead: Option<(&str, Face)>,
     paragraph: &str,
     style: &Style,
-    width: f32,
     source_line: u32,
     warnings: &mut Vec<Warning>,
-) -> Option<(Vec<Unit>, Vec<(usize, usize)>)> {
+) -> Vec<Unit> {
     let mut units = Vec::new();
     if let Some((lead, face)) = lead {
         let shaped = shaper.shape(lead, &Style { face, ..style.clone() }, source_line);
@@ -93,21 +97,20 @@ fn break_paragraph(
     }
     let shaped = shaper.shape(paragraph, style, source_line);
     warnings.extend(shaped.warnings);
-    units.extend(shaped.units);
     if units.is_empty() {
-        return None;
+        return shaped.units;
     }
-    let ranges = break_units(&units, style, width);
-    Some((units, ranges))
+    units.extend(shaped.units);
+    units
 }
 
-/// Where the lines of a paragraph's `units` (not empty) end at `width`.
-fn break_units(units: &[Unit], style: &Style, width: f32) -> Vec<(usize, usize)> {
+/// Where the lines of a paragraph (not empty) end at `width`.
+fn break_units(paragraph: &Interior, style: &Style, width: f32) -> Vec<(usize, usize)> {
     let room = |k: usize| width - indent(style, k);
     // Display lines (anything not justified) break between their phrases where they can.
     let at_spaces = style.align != Align::Justify;
-    let mut ranges = break_lines(units, room, |k| context(style, k), at_spaces);
-    pull_down_widow(units, &mut ranges, room, |k| context(style, k));
+    let mut ranges = break_lines(paragraph, room, |k| context(style, k), at_spaces);
+    pull_down_widow(paragraph, &mut ranges, room, |k| context(style, k));
     ranges
 }
 
