@@ -172,7 +172,7 @@ mod tests {
     /// The lines `text` breaks into at `chars` ems wide.
     fn lines(text: &str, chars: f32) -> Vec<String> {
         let u = units(text);
-        break_lines(&Interior::new(&u, &ctx()), |_| chars * EM, |_| ctx(), false)
+        break_lines(&Interior::new(u.clone(), &ctx()), |_| chars * EM, |_| ctx(), false)
             .into_iter()
             .map(|(s, e)| u[s..e].iter().map(|u| u.text.as_str()).collect())
             .collect()
@@ -229,7 +229,7 @@ mod tests {
     fn display_lines_break_between_phrases() {
         let u = units("甲乙丙丁戊己　庚辛壬癸");
         let at = |at_spaces| -> Vec<String> {
-            break_lines(&Interior::new(&u, &ctx()), |_| 8.0 * EM, |_| ctx(), at_spaces)
+            break_lines(&Interior::new(u.clone(), &ctx()), |_| 8.0 * EM, |_| ctx(), at_spaces)
                 .into_iter()
                 .map(|(s, e)| u[s..e].iter().map(|u| u.text.as_str()).collect::<String>())
                 .collect()
@@ -278,7 +278,7 @@ mod tests {
         // its glyphs' own widths, drawn backwards over itself.
         let run = format!("好{}。", ",".repeat(90));
         let u = units(&run);
-        let ranges = break_lines(&Interior::new(&u, &ctx()), |_| 7.0 * EM, |_| ctx(), false);
+        let ranges = break_lines(&Interior::new(u.clone(), &ctx()), |_| 7.0 * EM, |_| ctx(), false);
         assert!(ranges.len() > 1);
         for &(s, e) in &ranges {
             assert!(measure(&u[s..e], &ctx()).min <= 7.0 * EM + EPSILON, "line {s}..{e} overflows");
@@ -290,21 +290,21 @@ mod tests {
     #[test]
     fn pulls_one_character_down_rather_than_leave_it_alone() {
         let u = units("甲乙丙丁戊己庚");
-        let p = Interior::new(&u, &ctx());
+        let p = Interior::new(u.clone(), &ctx());
         let mut l = break_lines(&p, |_| 3.0 * EM, |_| ctx(), false);
         assert_eq!(l.last(), Some(&(6, 7)));
         pull_down_widow(&p, &mut l, |_| 3.0 * EM, |_| ctx());
         assert_eq!(&l[1..], [(3, 5), (5, 7)]);
         // where it must not fire: two characters on the last line
         let u = units("甲乙丙丁戊己庚辛");
-        let p = Interior::new(&u, &ctx());
+        let p = Interior::new(u.clone(), &ctx());
         let mut l = break_lines(&p, |_| 3.0 * EM, |_| ctx(), false);
         let before = l.clone();
         pull_down_widow(&p, &mut l, |_| 3.0 * EM, |_| ctx());
         assert_eq!(l, before);
         // a character with its full stop is still a single character
         let u = units("甲乙丙丁戊己庚。");
-        let p = Interior::new(&u, &ctx());
+        let p = Interior::new(u.clone(), &ctx());
         let mut l = break_lines(&p, |_| 3.0 * EM, |_| ctx(), false);
         pull_down_widow(&p, &mut l, |_| 3.0 * EM, |_| ctx());
         assert_eq!(l.last(), Some(&(5, 8)));

@@ -206,8 +206,8 @@ fn sits(units: &[Unit], (first, last): (usize, usize), ctx: &LineContext, i: usi
 /// adding those up, only its end units worked out afresh. What `breaking` measures its
 /// candidates with and `paragraph` spaces its lines with: the same numbers, added in the same
 /// order, as [`measure`] and [`fit`] of the line on its own.
-pub struct Interior<'u> {
-    units: &'u [Unit],
+pub struct Interior {
+    units: Vec<Unit>,
     /// What the sits were found with: a line asked with other spacing is worked out afresh.
     ctx: LineContext,
     /// How each unit sits with a unit of its line on either side (the paragraph's first and
@@ -215,14 +215,15 @@ pub struct Interior<'u> {
     sits: Vec<Sits>,
 }
 
-impl<'u> Interior<'u> {
-    pub fn new(units: &'u [Unit], ctx: &LineContext) -> Interior<'u> {
+impl Interior {
+    pub fn new(units: Vec<Unit>, ctx: &LineContext) -> Interior {
         let all = (0, units.len());
-        Interior { units, ctx: *ctx, sits: (0..units.len()).map(|i| sits(units, all, ctx, i)).collect() }
+        let sits = (0..units.len()).map(|i| sits(&units, all, ctx, i)).collect();
+        Interior { units, ctx: *ctx, sits }
     }
 
-    pub fn units(&self) -> &'u [Unit] {
-        self.units
+    pub fn units(&self) -> &[Unit] {
+        &self.units
     }
 
     /// [`measure`] of `units[start..end]`.
@@ -446,7 +447,7 @@ mod tests {
         for mode in [PunctMode::Quanjiao, PunctMode::Kaiming] {
             for letter_spacing in [0.0, 1.5] {
                 let c = LineContext { letter_spacing, ..ctx(mode) };
-                let paragraph = Interior::new(&u, &c);
+                let paragraph = Interior::new(u.clone(), &c);
                 for start in 0..u.len() {
                     for end in start + 1..=u.len() {
                         for paragraph_start in [false, true] {

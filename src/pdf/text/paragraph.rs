@@ -26,7 +26,7 @@ pub fn set(shaper: &Shaper, lead: Option<(&str, Face)>, text: &str, style: &Styl
             lines.push(empty_line(style));
             continue;
         }
-        let interior = Interior::new(&units, &context(style, 0));
+        let interior = Interior::new(units, &context(style, 0));
         let ranges = break_units(&interior, style, width);
         let last = ranges.len() - 1;
         for (k, &(start, end)) in ranges.iter().enumerate() {
@@ -38,7 +38,7 @@ pub fn set(shaper: &Shaper, lead: Option<(&str, Face)>, text: &str, style: &Styl
                 Align::Right => width - spacing.width,
                 Align::Center => indent(style, k) + (room - spacing.width) / 2.0,
             };
-            lines.push(build(&units[start..end], &spacing, offset, style.size));
+            lines.push(build(&interior.units()[start..end], &spacing, offset, style.size));
         }
     }
     // Each line owns one band of the leading, its em box centred in the band.
@@ -50,10 +50,10 @@ pub fn set(shaper: &Shaper, lead: Option<(&str, Face)>, text: &str, style: &Styl
     SetText { lines, height, warnings }
 }
 
-/// A run shaped once, to be broken at any measure: its paragraphs' units, and what shaping
-/// warned of.
+/// A run shaped once, to be broken at any measure: its paragraphs' units, as each sits in its
+/// lines, and what shaping warned of.
 pub struct ShapedRun {
-    paragraphs: Vec<Vec<Unit>>,
+    paragraphs: Vec<Interior>,
     pub warnings: Vec<Warning>,
 }
 
@@ -65,7 +65,7 @@ pub fn shape_run(shaper: &Shaper, text: &str, style: &Style, source_line: u32) -
         .map(|paragraph| {
             let shaped = shaper.shape(paragraph, style, source_line);
             warnings.extend(shaped.warnings);
-            shaped.units
+            Interior::new(shaped.units, &context(style, 0))
         })
         .collect();
     ShapedRun { paragraphs, warnings }
@@ -76,7 +76,7 @@ pub fn shape_run(shaper: &Shaper, text: &str, style: &Style, source_line: u32) -
 pub fn count(run: &ShapedRun, style: &Style, width: f32) -> usize {
     run.paragraphs
         .iter()
-        .map(|units| if units.is_empty() { 1 } else { break_units(&Interior::new(units, &context(style, 0)), style, width).len() })
+        .map(|paragraph| if paragraph.units().is_empty() { 1 } else { break_units(paragraph, style, width).len() })
         .sum()
 }
 

@@ -15,8 +15,6 @@
 //! tens of thousands of characters, a few thousand of them distinct.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::fonts::Face;
 use crate::model::Warning;
@@ -161,8 +159,37 @@ pub fn class_of(ch: char) -> Option<Class> {
 /// the [`FontSet`] itself caches).
 pub struct Shaper<'a> {
     fonts: &'a FontSet,
-    /// [`key`] of (the style's face, character) → how the character sets in that style.
-    chars: RefCell<HashMap<u32, CharShape, BuildHasherDefault<KeyHasher>>>,
+    chars: RefCell<CharTable>,
+}
+
+/// How each character met so far sets, per style face: a two-level table by code point (a page
+/// of [`PAGE`] code points is allocated when one of them is first met), so finding a character
+/// again is a few loads, with no hashing.
+struct CharTable {
+    /// Per face of [`Face::ALL`], per page: each code point's index in `shapes`, plus one (0:
+    /// not met yet).
+    pages: [Vec<Option<Box<[u32; PAGE]>>>; Face::ALL.len()],
+    shapes: Vec<CharShape>,
+}
+
+/// Code points per page of a [`CharTable`]: Han text touches a hundred-odd pages of the BMP.
+const PAGE: usize = 256;
+
+impl CharTable {
+    /// How `ch` sets in `face`, looked up in `fonts` the first time.
+    fn get(&mut self, fonts: &FontSet, face: Face, ch: char) -> CharShape {
+        let pages = &mut self.pages[FaceId::shipped(face).index()];
+        let (page, slot) = (ch as usize / PAGE, ch as usize % PAGE);
+        if page >= pages.len() {
+            pages.resize_with(page + 1, || None);
+        }
+        let page = pages[page].get_or_insert_with(|| Box::new([0; PAGE]));
+        if page[slot] == 0 {
+            self.shapes.push(look_up(fonts, face, ch));
+            page[slot] = self.shapes.len() as u32;
+        }
+        self.shapes[page[slot] as usize - 1]
+    }
 }
 
 /// How a character sets in a style's face, at any size: its glyph and class, and its width,
@@ -217,39 +244,9 @@ impl CharShape {
     }
 }
 
-/// The table's key: a face's index above the 21 bits every `char` fits in.
-fn key(face: Face, ch: char) -> u32 {
-    (FaceId::shipped(face).index() as u32) << 21 | u32::from(ch)
-}
-
-/// Hashes the table's `u32` keys with one multiplication (Fibonacci hashing, high and low halves
-/// folded so the face bits reach the bucket index): std's SipHash would cost about as much as a
-/// cmap lookup, what the table is there to save.
-#[derive(Default)]
-struct KeyHasher(u64);
-
-/// 2⁶⁴ / φ, odd: spreads consecutive code points over the whole word.
-const FIBONACCI: u64 = 0x9E37_79B9_7F4A_7C15;
-
-impl Hasher for KeyHasher {
-    fn finish(&self) -> u64 {
-        self.0 ^ (self.0 >> 32)
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(FIBONACCI);
-        }
-    }
-
-    fn write_u32(&mut self, n: u32) {
-        self.0 = (self.0 ^ u64::from(n)).wrapping_mul(FIBONACCI);
-    }
-}
-
 impl<'a> Shaper<'a> {
     pub fn new(fonts: &'a FontSet) -> Shaper<'a> {
-        Shaper { fonts, chars: RefCell::new(HashMap::default()) }
+        Shaper { fonts, chars: RefCell::new(CharTable { pages: Default::default(), shapes: Vec::new() }) }
     }
 
     /// Shapes `text` (no `\n` in it) in `style`.
@@ -269,7 +266,7 @@ impl<'a> Shaper<'a> {
                 }
                 continue;
             }
-            let shape = *chars.entry(key(style.face, ch)).or_insert_with(|| look_up(self.fonts, style.face, ch));
+            let shape = chars.get(self.fonts, style.face, ch);
             if shape.missing {
                 shaped.warnings.push(Warning {
                     line: source_line,
