@@ -43,12 +43,32 @@ pub struct LineContext {
 /// How one line's units are spaced: blanks taken out of each unit, space after each.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Spacing {
-    pub trim_left: Vec<f32>,
-    pub trim_right: Vec<f32>,
-    /// Space after each unit (glue, letter spacing, adjustment); the last is 0.
-    pub gap_after: Vec<f32>,
+    /// Each unit's sits, its trims and gap adjusted (one allocation a line, not one a number).
+    units: Vec<Sits>,
     /// Width of unit boxes and gaps together.
     pub width: f32,
+}
+
+impl Spacing {
+    /// The spacing of a line of no units.
+    pub fn empty() -> Spacing {
+        Spacing { units: Vec::new(), width: 0.0 }
+    }
+
+    /// Blank taken out of unit `i` on its left.
+    pub fn trim_left(&self, i: usize) -> f32 {
+        self.units[i].trim_left
+    }
+
+    /// Blank taken out of unit `i` on its right.
+    pub fn trim_right(&self, i: usize) -> f32 {
+        self.units[i].trim_right
+    }
+
+    /// Space after unit `i` (glue, letter spacing, adjustment); the last unit's is 0.
+    pub fn gap_after(&self, i: usize) -> f32 {
+        self.units[i].gap_after
+    }
 }
 
 /// The natural width of a line and how far it can be squeezed.
@@ -69,11 +89,15 @@ enum GapKind {
     Fixed,
 }
 
-/// A line before adjustment: its spacing at natural width, and how each unit sits (what it may
+/// A line before adjustment: its spacing at natural width (how each unit sits, what it may
 /// still give or take).
 struct Natural {
     spacing: Spacing,
-    sits: Vec<Sits>,
+    /// How many gaps are glue, how many units word spaces, how many gaps take the even
+    /// spreading: what the adjustment steps divide by.
+    glue: usize,
+    spaces: usize,
+    even: usize,
 }
 
 /// Latin characters that take the CJK–Latin glue next to a Han character: letters, digits and
@@ -239,11 +263,18 @@ impl Interior {
     /// [`fit`] of `units[start..end]`.
     pub fn fit(&self, start: usize, end: usize, ctx: &LineContext, width: f32, justify: bool) -> Spacing {
         let units = &self.units[start..end];
-        let line = ink(units);
         if !self.spaces_as(ctx) {
-            return fit_by(units, |i| sits(units, line, ctx, i), ctx, width, justify);
+            return fit(units, ctx, width, justify);
         }
-        fit_by(units, |i| self.sits_in(units, start, line, ctx, i), ctx, width, justify)
+        // The interior's sits as they are, the line's end units' worked out.
+        let (first, last) = ink(units);
+        let mut line = self.sits[start..end].to_vec();
+        for (i, u) in line.iter_mut().enumerate() {
+            if !(first < i && i + 1 < last) {
+                *u = sits(units, (first, last), ctx, i);
+            }
+        }
+        fit_by(units, line, ctx, width, justify)
     }
 
     /// Whether `ctx` spaces units as the one the sits were found with (it may differ in
@@ -262,28 +293,23 @@ impl Interior {
     }
 }
 
-fn natural(units: &[Unit], sits_of: impl Fn(usize) -> Sits) -> Natural {
-    let n = units.len();
-    let mut trim_left = Vec::with_capacity(n);
-    let mut trim_right = Vec::with_capacity(n);
-    let mut gap_after = Vec::with_capacity(n);
-    let mut sits = Vec::with_capacity(n);
-    for i in 0..n {
-        let u = sits_of(i);
-        trim_left.push(u.trim_left);
-        trim_right.push(u.trim_right);
-        gap_after.push(u.gap_after);
-        sits.push(u);
+/// The line `units` at natural width, its units sitting as `sits` says.
+fn natural(units: &[Unit], mut sits: Vec<Sits>) -> Natural {
+    let (mut glue, mut spaces, mut even) = (0, 0, 0);
+    for u in &sits {
+        glue += usize::from(u.gap == GapKind::Glue);
+        spaces += usize::from(u.space > 0.0);
+        even += usize::from(u.gap != GapKind::Fixed);
     }
-    let width = (0..n).map(|i| sits[i].width - trim_left[i] - trim_right[i] + gap_after[i]).sum();
+    let width = sits.iter().map(|u| u.width - u.trim_left - u.trim_right + u.gap_after).sum();
     // Spaces' widths are carried in `space`; put them in the unit boxes through the trims so
     // that `lines` sees one number per unit.
-    for i in 0..n {
-        if units[i].class == Class::Space {
-            trim_right[i] = units[i].width - sits[i].width;
+    for (unit, u) in units.iter().zip(&mut sits) {
+        if unit.class == Class::Space {
+            u.trim_right = unit.width - u.width;
         }
     }
-    Natural { spacing: Spacing { trim_left, trim_right, gap_after, width }, sits }
+    Natural { spacing: Spacing { units: sits, width }, glue, spaces, even }
 }
 
 /// How wide `units` are as one line, and how narrow squeezing can make them.
@@ -311,110 +337,106 @@ fn measure_by(n: usize, sits_of: impl Fn(usize) -> Sits, ctx: &LineContext) -> M
 /// if `justify` (else left at their natural width).
 pub fn fit(units: &[Unit], ctx: &LineContext, width: f32, justify: bool) -> Spacing {
     let line = ink(units);
-    fit_by(units, |i| sits(units, line, ctx, i), ctx, width, justify)
+    fit_by(units, (0..units.len()).map(|i| sits(units, line, ctx, i)).collect(), ctx, width, justify)
 }
 
 /// [`fit`] of `units`, which sit as `sits_of` says.
-fn fit_by(units: &[Unit], sits_of: impl Fn(usize) -> Sits, ctx: &LineContext, width: f32, justify: bool) -> Spacing {
-    let Natural { mut spacing, sits } = natural(units, sits_of);
-    let slack = width - spacing.width;
+fn fit_by(units: &[Unit], sits: Vec<Sits>, ctx: &LineContext, width: f32, justify: bool) -> Spacing {
+    let mut natural = natural(units, sits);
+    let slack = width - natural.spacing.width;
     if slack < -EPSILON {
-        squeeze(units, &mut spacing, &sits, -slack, ctx);
+        squeeze(units, &mut natural, -slack, ctx);
     } else if slack > EPSILON && justify {
-        stretch(&mut spacing, &sits, slack, ctx);
+        stretch(&mut natural, slack, ctx);
     }
-    spacing.width = (0..units.len())
-        .map(|i| units[i].width - spacing.trim_left[i] - spacing.trim_right[i] + spacing.gap_after[i])
-        .sum();
+    let mut spacing = natural.spacing;
+    spacing.width = units.iter().zip(&spacing.units).map(|(unit, u)| unit.width - u.trim_left - u.trim_right + u.gap_after).sum();
     spacing
 }
 
 /// Takes `need` points out of a line, in clreq's order; what cannot be taken (an unbreakable
 /// run wider than the column) is taken evenly out of the character gaps.
-fn squeeze(units: &[Unit], spacing: &mut Spacing, sits: &[Sits], mut need: f32, ctx: &LineContext) {
+fn squeeze(units: &[Unit], line: &mut Natural, mut need: f32, ctx: &LineContext) {
+    let Natural { spacing, glue, even, .. } = line;
+    let sits = &mut spacing.units;
     // Step 1: punctuation blanks, in proportion to what each mark has left.
     let total: f32 = sits.iter().map(|s| s.punct_shrink).sum();
     if total > 0.0 {
         let share = (need / total).min(1.0);
-        for (i, s) in sits.iter().enumerate() {
+        for (unit, s) in units.iter().zip(sits.iter_mut()) {
             let take = s.punct_shrink * share;
-            if units[i].blank_right > spacing.trim_right[i] {
-                spacing.trim_right[i] += take;
+            if unit.blank_right > s.trim_right {
+                s.trim_right += take;
             } else {
-                spacing.trim_left[i] += take;
+                s.trim_left += take;
             }
         }
         need -= total * share;
     }
     // Step 2: CJK–Latin glue and word spaces.
     let glue_room = (CJK_LATIN_GLUE_EM - GLUE_SHRINK_EM) * ctx.em;
-    let glue_count = sits.iter().filter(|s| s.gap == GapKind::Glue).count() as f32;
+    let glue_count = *glue as f32;
     let space_room: f32 = sits.iter().map(|s| s.space).sum::<f32>() * SPACE_SHRINK;
     let total = glue_count * glue_room + space_room;
     if need > 0.0 && total > 0.0 {
         let share = (need / total).min(1.0);
-        for (i, s) in sits.iter().enumerate() {
+        for s in sits.iter_mut() {
             if s.gap == GapKind::Glue {
-                spacing.gap_after[i] -= glue_room * share;
+                s.gap_after -= glue_room * share;
             }
-            spacing.trim_right[i] += s.space * SPACE_SHRINK * share;
+            s.trim_right += s.space * SPACE_SHRINK * share;
         }
         need -= total * share;
     }
     // Last resort: the character gaps (only an overfull line comes here).
-    let even = sits.iter().filter(|s| s.gap != GapKind::Fixed).count();
-    if need > EPSILON && even > 0 {
-        let each = need / even as f32;
-        for (i, s) in sits.iter().enumerate() {
-            if s.gap != GapKind::Fixed {
-                spacing.gap_after[i] -= each;
-            }
+    if need > EPSILON && *even > 0 {
+        let each = need / *even as f32;
+        for s in sits.iter_mut().filter(|s| s.gap != GapKind::Fixed) {
+            s.gap_after -= each;
         }
     }
 }
 
 /// Adds `slack` points to a line, in clreq's order.
-fn stretch(spacing: &mut Spacing, sits: &[Sits], mut slack: f32, ctx: &LineContext) {
+fn stretch(line: &mut Natural, mut slack: f32, ctx: &LineContext) {
+    let Natural { spacing, glue, spaces, even } = line;
+    let (glue, spaces, even) = (*glue, *spaces, *even);
+    let sits = &mut spacing.units;
     // Step 1: give back the blanks kaiming style took out mid-line.
     let total: f32 = sits.iter().map(|s| s.kaiming_trim).sum();
     if total > 0.0 {
         let share = (slack / total).min(1.0);
-        for (i, s) in sits.iter().enumerate() {
+        for s in sits.iter_mut() {
             let t = s.kaiming_trim;
             let back = t * share;
-            if spacing.trim_right[i] >= t && t > 0.0 && spacing.trim_left[i] == 0.0 {
-                spacing.trim_right[i] -= back;
+            if s.trim_right >= t && t > 0.0 && s.trim_left == 0.0 {
+                s.trim_right -= back;
             } else {
-                spacing.trim_left[i] -= back;
+                s.trim_left -= back;
             }
         }
         slack -= total * share;
     }
     // Step 2: CJK–Latin gaps and word spaces, up to a quarter em each.
     let room = GLUE_STRETCH_EM * ctx.em;
-    let glue = sits.iter().filter(|s| s.gap == GapKind::Glue).count();
-    let spaces = sits.iter().filter(|s| s.space > 0.0).count();
     let total = (glue + spaces) as f32 * room;
     if slack > 0.0 && total > 0.0 {
         let each = room * (slack / total).min(1.0);
-        for (i, s) in sits.iter().enumerate() {
+        for s in sits.iter_mut() {
             if s.gap == GapKind::Glue {
-                spacing.gap_after[i] += each;
+                s.gap_after += each;
             }
             if s.space > 0.0 {
-                spacing.trim_right[i] -= each;
+                s.trim_right -= each;
             }
         }
         slack -= each * (glue + spaces) as f32;
     }
     // Step 3: evenly between characters (never inside ——, …… or a word).
-    let even = sits.iter().filter(|s| s.gap != GapKind::Fixed).count();
     if slack > EPSILON && even > 0 {
         let each = slack / even as f32;
-        for (i, s) in sits.iter().enumerate() {
-            if s.gap != GapKind::Fixed {
-                spacing.gap_after[i] += each;
-            }
+        for s in sits.iter_mut().filter(|s| s.gap != GapKind::Fixed) {
+            s.gap_after += each;
         }
     }
 }
@@ -478,16 +500,16 @@ mod tests {
         // clreq: 。” → the full stop is half an em, the quote keeps its full em mid-line.
         let u = units("甲。”乙");
         let s = fit(&u, &ctx(PunctMode::Quanjiao), 100.0, false);
-        assert_eq!(s.trim_right[1], 5.0);
-        assert_eq!(s.trim_right[2], 0.0);
+        assert_eq!(s.trim_right(1), 5.0);
+        assert_eq!(s.trim_right(2), 0.0);
         // ）（ → half an em of blank between them, not one em, not none.
         let u = units("甲）（乙");
         let s = fit(&u, &ctx(PunctMode::Quanjiao), 100.0, false);
-        assert_eq!((s.trim_right[1], s.trim_left[2]), (5.0, 0.0));
+        assert_eq!((s.trim_right(1), s.trim_left(2)), (5.0, 0.0));
         // “《 → the inner opening mark loses its left blank.
         let u = units("甲“《乙");
         let s = fit(&u, &ctx(PunctMode::Quanjiao), 100.0, false);
-        assert_eq!((s.trim_left[1], s.trim_left[2]), (0.0, 5.0));
+        assert_eq!((s.trim_left(1), s.trim_left(2)), (0.0, 5.0));
     }
 
     #[test]
@@ -521,7 +543,7 @@ mod tests {
         assert_eq!(natural_width("甲·乙", PunctMode::Kaiming), 25.0);
         let u = units("甲·乙");
         let s = fit(&u, &ctx(PunctMode::Quanjiao), 23.0, true);
-        assert_eq!((s.trim_left[1], s.trim_right[1]), (0.0, 0.0), "never squeezed");
+        assert_eq!((s.trim_left(1), s.trim_right(1)), (0.0, 0.0), "never squeezed");
     }
 
     #[test]
@@ -545,8 +567,8 @@ mod tests {
         let nat = measure(&u, &c).natural;
         let s = fit(&u, &c, nat - 4.0, true);
         assert!((s.width - (nat - 4.0)).abs() < 0.01);
-        assert!((s.trim_right[1] - 4.0).abs() < 0.01, "the comma gives 4 pt");
-        assert!((s.gap_after[2] - 2.5).abs() < 0.01, "the glue is untouched");
+        assert!((s.trim_right(1) - 4.0).abs() < 0.01, "the comma gives 4 pt");
+        assert!((s.gap_after(2) - 2.5).abs() < 0.01, "the glue is untouched");
     }
 
     #[test]
@@ -556,12 +578,12 @@ mod tests {
         let nat = measure(&u, &c).natural;
         // 4 pt: each glue can take 2.5 more, so the gaps between Han characters take nothing.
         let s = fit(&u, &c, nat + 4.0, true);
-        assert!((s.gap_after[0] - 4.5).abs() < 0.01, "{:?}", s.gap_after);
-        assert_eq!(s.gap_after[3], 0.0, "Han gaps wait for step 3");
-        assert_eq!(s.gap_after[1], 0.0, "never inside a word");
+        assert!((s.gap_after(0) - 4.5).abs() < 0.01, "{s:?}");
+        assert_eq!(s.gap_after(3), 0.0, "Han gaps wait for step 3");
+        assert_eq!(s.gap_after(1), 0.0, "never inside a word");
         // 10 pt: glue full (2 × 2.5), the rest spread evenly over the 3 non-word gaps.
         let s = fit(&u, &c, nat + 10.0, true);
-        assert!((s.gap_after[3] - 5.0 / 3.0).abs() < 0.01, "{:?}", s.gap_after);
+        assert!((s.gap_after(3) - 5.0 / 3.0).abs() < 0.01, "{s:?}");
         assert!((s.width - (nat + 10.0)).abs() < 0.01);
     }
 
@@ -571,9 +593,9 @@ mod tests {
         let c = ctx(PunctMode::Quanjiao);
         let nat = measure(&u, &c).natural;
         let s = fit(&u, &c, nat + 8.0, true);
-        assert_eq!(s.gap_after[1], 0.0);
-        assert_eq!(s.gap_after[4], 0.0);
-        assert!(s.gap_after[0] > 0.0 && s.gap_after[2] > 0.0);
+        assert_eq!(s.gap_after(1), 0.0);
+        assert_eq!(s.gap_after(4), 0.0);
+        assert!(s.gap_after(0) > 0.0 && s.gap_after(2) > 0.0);
     }
 
     #[test]
@@ -582,7 +604,7 @@ mod tests {
         let c = ctx(PunctMode::Kaiming);
         let nat = measure(&u, &c).natural;
         let s = fit(&u, &c, nat + 3.0, true);
-        assert!((s.trim_right[1] - 2.0).abs() < 0.01, "{:?}", s.trim_right);
-        assert!(s.gap_after.iter().all(|g| *g == 0.0));
+        assert!((s.trim_right(1) - 2.0).abs() < 0.01, "{s:?}");
+        assert!((0..u.len()).all(|i| s.gap_after(i) == 0.0));
     }
 }

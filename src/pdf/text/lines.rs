@@ -17,10 +17,10 @@ pub fn build(units: &[Unit], spacing: &Spacing, start: f32, size: f32) -> Line {
     let mut pen = start;
     // The end of the previous glyph's box: its advance reaches to the next glyph's origin.
     for (i, unit) in units.iter().enumerate() {
-        let box_width = unit.width - spacing.trim_left[i] - spacing.trim_right[i];
+        let box_width = unit.width - spacing.trim_left(i) - spacing.trim_right(i);
         let is_edge_space = unit.class == Class::Space && box_width <= 0.0 && unit.text.as_str().trim().is_empty();
         if !is_edge_space {
-            let x = pen - spacing.trim_left[i] + unit.offset;
+            let x = pen - spacing.trim_left(i) + unit.offset;
             if let Some(previous) = glyphs.last_mut() {
                 previous.advance = x - previous.x;
             }
@@ -33,7 +33,7 @@ pub fn build(units: &[Unit], spacing: &Spacing, start: f32, size: f32) -> Line {
                 scale_x: unit.scale_x,
             });
         }
-        pen += box_width + spacing.gap_after[i];
+        pen += box_width + spacing.gap_after(i);
     }
     let width = glyphs.last().map_or(start, |g| g.x + g.advance);
     Line { glyphs, width, ascent: EM_BOX_ASCENT * size, descent: EM_BOX_DESCENT * size, baseline: 0.0 }

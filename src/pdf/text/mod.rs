@@ -134,10 +134,8 @@ pub struct Glyph {
 /// it (variation selectors, joiners). Held in place when they fit [`GLYPH_TEXT_INLINE`] bytes
 /// (any character with a selector or two), so that a line's glyphs are one allocation, not one
 /// a glyph; a longer cluster is kept on the heap.
-#[derive(Clone)]
 pub struct GlyphText(GlyphTextRepr);
 
-#[derive(Clone)]
 enum GlyphTextRepr {
     Inline { len: u8, bytes: [u8; GLYPH_TEXT_INLINE] },
     Heap(Box<str>),
@@ -175,6 +173,17 @@ impl GlyphText {
             // into `bytes[..len]`, so it is UTF-8 (the renderer reads every glyph's text).
             GlyphTextRepr::Inline { len, bytes } => unsafe { std::str::from_utf8_unchecked(&bytes[..usize::from(*len)]) },
             GlyphTextRepr::Heap(text) => text,
+        }
+    }
+}
+
+impl Clone for GlyphText {
+    /// A copy of the bytes held in place (every glyph's text but a long cluster's): what
+    /// building a line does for each of its glyphs.
+    fn clone(&self) -> GlyphText {
+        match &self.0 {
+            GlyphTextRepr::Inline { len, bytes } => GlyphText(GlyphTextRepr::Inline { len: *len, bytes: *bytes }),
+            GlyphTextRepr::Heap(text) => GlyphText(GlyphTextRepr::Heap(text.clone())),
         }
     }
 }

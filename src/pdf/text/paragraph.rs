@@ -129,7 +129,7 @@ fn context(style: &Style, k: usize) -> LineContext {
 }
 
 fn empty_line(style: &Style) -> Line {
-    let mut line = build(&[], &super::justify::Spacing { trim_left: vec![], trim_right: vec![], gap_after: vec![], width: 0.0 }, 0.0, style.size);
+    let mut line = build(&[], &super::justify::Spacing::empty(), 0.0, style.size);
     line.width = 0.0;
     line
 }

@@ -101,11 +101,16 @@ pub struct CharTraits {
     pub han_like: bool,
 }
 
+/// The CJK Unified Ideographs block: the bulk of any Chinese text, and in neither list of
+/// marks a line may not start or end with, so those lists need not be scanned for it.
+const UNIFIED_IDEOGRAPHS: std::ops::RangeInclusive<char> = '\u{4E00}'..='\u{9FFF}';
+
 impl CharTraits {
     fn of(ch: char, class: Class) -> CharTraits {
+        let ideograph = UNIFIED_IDEOGRAPHS.contains(&ch);
         CharTraits {
-            no_line_start: NO_LINE_START.contains(ch),
-            no_line_end: NO_LINE_END.contains(ch),
+            no_line_start: !ideograph && NO_LINE_START.contains(ch),
+            no_line_end: !ideograph && NO_LINE_END.contains(ch),
             takes_glue: takes_glue(ch, class),
             han_like: is_han_like(ch, class),
         }
@@ -135,7 +140,14 @@ const FULL_WIDTH: f32 = 0.95;
 
 /// Characters that carry no glyph and ride along with the one before.
 fn is_invisible(ch: char) -> bool {
-    matches!(ch, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{FE00}'..='\u{FE0F}' | '\u{E0100}'..='\u{E01EF}')
+    // Asked of every character: the common ones (Latin, punctuation, Han) are let go after
+    // two comparisons.
+    match ch {
+        '\u{200B}'..='\u{200D}' | '\u{2060}' => true,
+        _ if ch < '\u{FE00}' => false,
+        '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}' | '\u{E0100}'..='\u{E01EF}' => true,
+        _ => false,
+    }
 }
 
 /// The class of `ch`, where the character alone decides it.
@@ -476,6 +488,23 @@ pub(crate) mod tests {
         assert!(u[1].traits.no_line_end && !u[1].traits.no_line_start);
         assert!(u[2].traits.takes_glue && !u[2].traits.han_like);
         assert!(u[3].traits.han_like && !u[3].traits.takes_glue);
+    }
+
+    #[test]
+    fn the_ideograph_block_is_in_neither_list_of_prohibited_marks() {
+        for ch in UNIFIED_IDEOGRAPHS {
+            assert!(!NO_LINE_START.contains(ch) && !NO_LINE_END.contains(ch), "{ch}");
+        }
+    }
+
+    #[test]
+    fn invisible_characters_are_told_apart_from_their_neighbours() {
+        for ch in ['\u{200B}', '\u{200D}', '\u{2060}', '\u{FE00}', '\u{FE0F}', '\u{FEFF}', '\u{E0100}', '\u{E01EF}'] {
+            assert!(is_invisible(ch), "U+{:04X}", ch as u32);
+        }
+        for ch in ['a', '\u{200A}', '\u{200E}', '\u{205F}', '中', '\u{FDFF}', '\u{FE10}', '\u{FF0C}', '\u{E00FF}', '\u{E01F0}'] {
+            assert!(!is_invisible(ch), "U+{:04X}", ch as u32);
+        }
     }
 
     #[test]
