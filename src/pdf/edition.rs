@@ -54,9 +54,10 @@ struct Engine<'a> {
     /// The characters, each looked up in the fonts once.
     shaper: Shaper<'a>,
     warnings: RefCell<Vec<Warning>>,
-    /// Runs whose lines the layout counts, shaped once by text, type and source line: it tries
-    /// each headline at many measures.
-    shaped: RefCell<HashMap<(String, Face, u32, u32), ShapedRun>>,
+    /// Runs whose lines the layout counts, shaped once, by type and source line and then text
+    /// (looked up by the text as given, so a count of a run met before allocates nothing): it
+    /// tries each headline at many measures.
+    shaped: RefCell<HashMap<(Face, u32, u32), HashMap<String, ShapedRun>>>,
 }
 
 /// The print edition has no bleed: a newspaper page is printed to its margins, not its edges.
@@ -91,9 +92,12 @@ impl Measure for Engine<'_> {
 
     fn count(&self, text: &str, role: &Role, width: f32, source_line: u32) -> usize {
         let style = style(role);
-        let key = (text.to_owned(), style.face, style.size.to_bits(), source_line);
         let mut shaped = self.shaped.borrow_mut();
-        let run = shaped.entry(key).or_insert_with(|| text::shape_run(&self.shaper, text, &style, source_line));
+        let runs = shaped.entry((style.face, style.size.to_bits(), source_line)).or_default();
+        if !runs.contains_key(text) {
+            runs.insert(text.to_owned(), text::shape_run(&self.shaper, text, &style, source_line));
+        }
+        let run = &runs[text];
         // Its warnings again, as setting it would give them.
         self.warnings.borrow_mut().extend(run.warnings.iter().cloned());
         text::count(run, &style, width)
