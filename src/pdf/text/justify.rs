@@ -1,7 +1,9 @@
 //! Spacing one line: punctuation compression, the CJK–Latin glue, and the adjustment that
 //! makes the line exactly as wide as the column. Third step of the text engine: `breaking`
 //! asks it how wide a candidate line is ([`measure`]) and `paragraph` asks it to space the
-//! chosen lines ([`fit`]); `lines` turns the result into glyph positions.
+//! chosen lines ([`fit`]); `lines` turns the result into glyph positions. Both ask through a
+//! paragraph's [`Interior`], which works out how each unit sits between its neighbours once,
+//! not again for every candidate line it falls in.
 //!
 //! Compression (标点挤压, clreq §3.1.6): a mark loses its blank where two marks meet (“。”” →
 //! the full stop loses its right half; “”（” → one half between them; “《“” → the inner
@@ -253,10 +255,10 @@ impl Interior {
     /// [`measure`] of `units[start..end]`.
     pub fn measure(&self, start: usize, end: usize, ctx: &LineContext) -> Measure {
         let units = &self.units[start..end];
-        let line = ink(units);
         if !self.spaces_as(ctx) {
-            return measure_by(units.len(), |i| sits(units, line, ctx, i), ctx);
+            return measure(units, ctx);
         }
+        let line = ink(units);
         measure_by(units.len(), |i| self.sits_in(units, start, line, ctx, i), ctx)
     }
 

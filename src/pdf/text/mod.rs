@@ -6,7 +6,8 @@
 //! file each, in the order they run:
 //!
 //! 1. [`shape`]: characters → [`Unit`]s (face, glyph, advance, class, compressible blanks),
-//!    measured with the very fonts the PDF embeds; CJK on a fixed em, Latin proportional.
+//!    measured with the very fonts the PDF embeds; CJK on a fixed em, Latin proportional. A
+//!    [`Shaper`] looks each character up in the fonts once for all the runs it shapes.
 //! 2. [`breaking`]: where a line may end (clreq's line-start / line-end prohibitions, no break
 //!    inside ——, ……, a Latin word or a number), and the choice of line ends, squeezing before
 //!    pushing (先挤进，后推出).
