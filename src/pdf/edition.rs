@@ -57,8 +57,12 @@ struct Engine<'a> {
     /// Runs whose lines the layout counts, shaped once, by type and source line and then text
     /// (looked up by the text as given, so a count of a run met before allocates nothing): it
     /// tries each headline at many measures.
-    shaped: RefCell<HashMap<(Face, u32, u32), HashMap<String, ShapedRun>>>,
+    shaped: RefCell<HashMap<RunKind, HashMap<String, ShapedRun>>>,
 }
+
+/// What a counted run is set in and where it came from: its face, its size (as bits), its source
+/// line.
+type RunKind = (Face, u32, u32);
 
 /// The print edition has no bleed: a newspaper page is printed to its margins, not its edges.
 const NEWSPAPER_BLEED_PT: f32 = 0.0;
