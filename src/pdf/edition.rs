@@ -25,7 +25,7 @@ use crate::pdf::outline::{self, Chapter};
 use crate::pdf::pdfx::{self, PdfxMeta};
 use crate::pdf::render::{render, DocMeta};
 use crate::pdf::serialize;
-use crate::pdf::text::{self, Align, Line, PunctMode, ShapedRun, Style};
+use crate::pdf::text::{self, Align, Line, PunctMode, Shaper, ShapedRun, Style};
 
 /// How to make the edition.
 #[derive(Debug, Clone)]
@@ -51,12 +51,18 @@ impl Options {
 
 /// The text engine as the layout sees it; keeps the engine's warnings.
 struct Engine<'a> {
-    fonts: &'a FontSet,
+    /// The issue's characters, each looked up in the fonts once.
+    shaper: Shaper<'a>,
     warnings: RefCell<Vec<Warning>>,
-    /// Runs whose lines the layout counts, shaped once by text, type and source line: it tries
-    /// each headline at many measures.
-    shaped: RefCell<HashMap<(String, Face, u32, u32), ShapedRun>>,
+    /// Runs whose lines the layout counts, shaped once, by type and source line and then text
+    /// (looked up by the text as given, so a count of a run met before allocates nothing): it
+    /// tries each headline at many measures.
+    shaped: RefCell<HashMap<RunKind, HashMap<String, ShapedRun>>>,
 }
+
+/// What a counted run is set in and where it came from: its face, its size (as bits), its source
+/// line.
+type RunKind = (Face, u32, u32);
 
 /// The print edition has no bleed: a newspaper page is printed to its margins, not its edges.
 const NEWSPAPER_BLEED_PT: f32 = 0.0;
@@ -82,7 +88,7 @@ fn style(role: &Role) -> Style {
 impl Measure for Engine<'_> {
     type Line = Line;
     fn set(&self, text: &str, role: &Role, width: f32, source_line: u32) -> Vec<SetLine<Line>> {
-        let set = text::set(self.fonts, text, &style(role), width, source_line);
+        let set = text::set_with(&self.shaper, None, text, &style(role), width, source_line);
         self.warnings.borrow_mut().extend(set.warnings);
         // The engine places alignment and indents in the glyphs' own x.
         set.lines.into_iter().map(|l| SetLine { width: l.width, x: 0.0, line: l }).collect()
@@ -90,16 +96,19 @@ impl Measure for Engine<'_> {
 
     fn count(&self, text: &str, role: &Role, width: f32, source_line: u32) -> usize {
         let style = style(role);
-        let key = (text.to_owned(), style.face, style.size.to_bits(), source_line);
         let mut shaped = self.shaped.borrow_mut();
-        let run = shaped.entry(key).or_insert_with(|| text::shape_run(self.fonts, text, &style, source_line));
+        let runs = shaped.entry((style.face, style.size.to_bits(), source_line)).or_default();
+        if !runs.contains_key(text) {
+            runs.insert(text.to_owned(), text::shape_run(&self.shaper, text, &style, source_line));
+        }
+        let run = &runs[text];
         // Its warnings again, as setting it would give them.
         self.warnings.borrow_mut().extend(run.warnings.iter().cloned());
         text::count(run, &style, width)
     }
 
     fn set_run_in(&self, lead: &str, lead_role: &Role, text: &str, role: &Role, width: f32, source_line: u32) -> Vec<SetLine<Line>> {
-        let set = text::set_run_in(self.fonts, lead, lead_role.face.face(), text, &style(role), width, source_line);
+        let set = text::set_with(&self.shaper, Some((lead, lead_role.face.face())), text, &style(role), width, source_line);
         self.warnings.borrow_mut().extend(set.warnings);
         set.lines.into_iter().map(|l| SetLine { width: l.width, x: 0.0, line: l }).collect()
     }
@@ -117,7 +126,7 @@ pub fn write(issue: &Issue, opts: &Options) -> Result<(Vec<u8>, Vec<Warning>)> {
     // Refused before any work: the print file needs the issue's date.
     let print = if opts.print { Some(PdfxMeta::for_issue(issue, NEWSPAPER_BLEED_PT)?) } else { None };
     let fonts = FontSet::shared(&FontDir::locate(opts.font_dir.as_deref())?)?;
-    let engine = Engine { fonts: &fonts, warnings: RefCell::new(Vec::new()), shaped: RefCell::new(HashMap::new()) };
+    let engine = Engine { shaper: Shaper::new(&fonts), warnings: RefCell::new(Vec::new()), shaped: RefCell::new(HashMap::new()) };
     let setter = Setter::new(&engine, &opts.template);
     let page_count = opts.pages.unwrap_or(issue.masthead.page_count).max(1);
     let mut warnings = Vec::new();

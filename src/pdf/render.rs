@@ -294,7 +294,7 @@ impl GlyphUsage {
             for item in &frame.items {
                 if let Item::Text { line, .. } = item {
                     for g in &line.glyphs {
-                        glyphs.entry(g.face).or_default().entry(g.gid).or_insert_with(|| g.text.clone());
+                        glyphs.entry(g.face).or_default().entry(g.gid).or_insert_with(|| g.text.as_str().to_owned());
                     }
                 }
             }

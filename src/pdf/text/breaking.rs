@@ -11,11 +11,11 @@
 //! end (taking punctuation blanks and glue), and only when they cannot fit does it push
 //! characters down to the next line (and is then stretched by `justify`).
 
-use super::justify::{measure, LineContext, EPSILON};
+use super::justify::{Interior, LineContext, EPSILON};
 use super::shape::{Class, Unit};
 
 /// Marks that may not begin a line (clreq 行首禁则, GB/T 15834), with the Western marks that
-/// follow the same rule.
+/// follow the same rule. (`shape` asks once per character; a unit carries the answers.)
 pub const NO_LINE_START: &str = "，。、；：？！．”’）》〉】〕〗］｝」』〙〛｠～·・‧･｡､/％‰%℃°′″…—―々〆ゝゞヽヾー,.;:?!)]}";
 /// Marks that may not end a line (clreq 行尾禁则), currency signs (they belong to their number).
 pub const NO_LINE_END: &str = "“‘（《〈【〔〖［｛「『〘〚｟([{￥¥$＄€£";
@@ -40,30 +40,32 @@ pub fn may_break_before(units: &[Unit], i: usize) -> bool {
 /// The prohibitions no break may violate, even the emergency break inside a word too long for
 /// the column.
 fn may_break_at_all(a: &Unit, b: &Unit) -> bool {
-    !(NO_LINE_START.contains(b.ch) || NO_LINE_END.contains(a.ch) || matches!(b.class, Class::Dash | Class::Ellipsis))
+    !(b.traits.no_line_start || a.traits.no_line_end || matches!(b.class, Class::Dash | Class::Ellipsis))
 }
 
 fn may_break_in_emergency(units: &[Unit], i: usize) -> bool {
     i == 0 || i >= units.len() || (units[i].class != Class::Space && may_break_at_all(&units[i - 1], &units[i]))
 }
 
-/// Splits `units` into lines: the ends of each as (start, end) ranges. `width(k)` is the room
-/// for line `k`; `context(k)` its context. With `at_spaces` (display lines: headlines set their
-/// phrases apart with spaces) a line ends after the last space that fits, if it holds one.
+/// Splits a paragraph's units into lines: the ends of each as (start, end) ranges. `width(k)` is
+/// the room for line `k`; `context(k)` its context. With `at_spaces` (display lines: headlines
+/// set their phrases apart with spaces) a line ends after the last space that fits, if it holds
+/// one.
 pub fn break_lines(
-    units: &[Unit],
+    paragraph: &Interior,
     width: impl Fn(usize) -> f32,
     context: impl Fn(usize) -> LineContext,
     at_spaces: bool,
 ) -> Vec<(usize, usize)> {
+    let units = paragraph.units();
     let n = units.len();
     let mut lines = Vec::new();
     let mut start = 0;
     while start < n {
         let k = lines.len();
         let (room, ctx) = (width(k), context(k));
-        let fits = |end: usize| measure(&units[start..end], &ctx).natural <= room + EPSILON;
-        let squeezes = |end: usize| measure(&units[start..end], &ctx).min <= room + EPSILON;
+        let fits = |end: usize| paragraph.measure(start, end, &ctx).natural <= room + EPSILON;
+        let squeezes = |end: usize| paragraph.measure(start, end, &ctx).min <= room + EPSILON;
 
         // The most that fits at natural width (at least one unit, or nothing would progress).
         // Start from what the plain widths allow (compression and glue move that by a unit or
@@ -121,13 +123,13 @@ pub fn break_lines(
 /// Characters that count for the "no single-character last line" rule: ink that reads as a
 /// character, not a mark.
 pub fn counts_as_character(unit: &Unit) -> bool {
-    matches!(unit.class, Class::Ideograph | Class::Latin) && !NO_LINE_START.contains(unit.ch)
+    matches!(unit.class, Class::Ideograph | Class::Latin) && !unit.traits.no_line_start
 }
 
 /// Avoids a last line of a single character by pulling one down from the line above: moves
 /// the last break back to the previous place a line may end, if the new last line fits.
 pub fn pull_down_widow(
-    units: &[Unit],
+    paragraph: &Interior,
     lines: &mut [(usize, usize)],
     width: impl Fn(usize) -> f32,
     context: impl Fn(usize) -> LineContext,
@@ -136,6 +138,7 @@ pub fn pull_down_widow(
     if k < 2 {
         return;
     }
+    let units = paragraph.units();
     let (start, end) = lines[k - 1];
     let characters = units[start..end].iter().filter(|u| counts_as_character(u)).count();
     if characters > 1 {
@@ -143,7 +146,7 @@ pub fn pull_down_widow(
     }
     let (prev_start, _) = lines[k - 2];
     let Some(new_start) = (prev_start + 1..start).rev().find(|&e| may_break_before(units, e)) else { return };
-    if measure(&units[new_start..end], &context(k - 1)).min <= width(k - 1) + EPSILON {
+    if paragraph.measure(new_start, end, &context(k - 1)).min <= width(k - 1) + EPSILON {
         lines[k - 2].1 = new_start;
         lines[k - 1].0 = new_start;
     }
@@ -152,7 +155,8 @@ pub fn pull_down_widow(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pdf::text::shape::{shape, tests::fonts};
+    use crate::pdf::text::justify::measure;
+    use crate::pdf::text::shape::tests::{fonts, shape};
     use crate::pdf::text::{PunctMode, Style};
 
     const EM: f32 = 10.0;
@@ -168,7 +172,7 @@ mod tests {
     /// The lines `text` breaks into at `chars` ems wide.
     fn lines(text: &str, chars: f32) -> Vec<String> {
         let u = units(text);
-        break_lines(&u, |_| chars * EM, |_| ctx(), false)
+        break_lines(&Interior::new(u.clone(), &ctx()), |_| chars * EM, |_| ctx(), false)
             .into_iter()
             .map(|(s, e)| u[s..e].iter().map(|u| u.text.as_str()).collect())
             .collect()
@@ -225,7 +229,7 @@ mod tests {
     fn display_lines_break_between_phrases() {
         let u = units("甲乙丙丁戊己　庚辛壬癸");
         let at = |at_spaces| -> Vec<String> {
-            break_lines(&u, |_| 8.0 * EM, |_| ctx(), at_spaces)
+            break_lines(&Interior::new(u.clone(), &ctx()), |_| 8.0 * EM, |_| ctx(), at_spaces)
                 .into_iter()
                 .map(|(s, e)| u[s..e].iter().map(|u| u.text.as_str()).collect::<String>())
                 .collect()
@@ -274,7 +278,7 @@ mod tests {
         // its glyphs' own widths, drawn backwards over itself.
         let run = format!("好{}。", ",".repeat(90));
         let u = units(&run);
-        let ranges = break_lines(&u, |_| 7.0 * EM, |_| ctx(), false);
+        let ranges = break_lines(&Interior::new(u.clone(), &ctx()), |_| 7.0 * EM, |_| ctx(), false);
         assert!(ranges.len() > 1);
         for &(s, e) in &ranges {
             assert!(measure(&u[s..e], &ctx()).min <= 7.0 * EM + EPSILON, "line {s}..{e} overflows");
@@ -286,20 +290,23 @@ mod tests {
     #[test]
     fn pulls_one_character_down_rather_than_leave_it_alone() {
         let u = units("甲乙丙丁戊己庚");
-        let mut l = break_lines(&u, |_| 3.0 * EM, |_| ctx(), false);
+        let p = Interior::new(u.clone(), &ctx());
+        let mut l = break_lines(&p, |_| 3.0 * EM, |_| ctx(), false);
         assert_eq!(l.last(), Some(&(6, 7)));
-        pull_down_widow(&u, &mut l, |_| 3.0 * EM, |_| ctx());
+        pull_down_widow(&p, &mut l, |_| 3.0 * EM, |_| ctx());
         assert_eq!(&l[1..], [(3, 5), (5, 7)]);
         // where it must not fire: two characters on the last line
         let u = units("甲乙丙丁戊己庚辛");
-        let mut l = break_lines(&u, |_| 3.0 * EM, |_| ctx(), false);
+        let p = Interior::new(u.clone(), &ctx());
+        let mut l = break_lines(&p, |_| 3.0 * EM, |_| ctx(), false);
         let before = l.clone();
-        pull_down_widow(&u, &mut l, |_| 3.0 * EM, |_| ctx());
+        pull_down_widow(&p, &mut l, |_| 3.0 * EM, |_| ctx());
         assert_eq!(l, before);
         // a character with its full stop is still a single character
         let u = units("甲乙丙丁戊己庚。");
-        let mut l = break_lines(&u, |_| 3.0 * EM, |_| ctx(), false);
-        pull_down_widow(&u, &mut l, |_| 3.0 * EM, |_| ctx());
+        let p = Interior::new(u.clone(), &ctx());
+        let mut l = break_lines(&p, |_| 3.0 * EM, |_| ctx(), false);
+        pull_down_widow(&p, &mut l, |_| 3.0 * EM, |_| ctx());
         assert_eq!(l.last(), Some(&(5, 8)));
     }
 }

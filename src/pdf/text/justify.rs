@@ -1,7 +1,9 @@
 //! Spacing one line: punctuation compression, the CJK–Latin glue, and the adjustment that
 //! makes the line exactly as wide as the column. Third step of the text engine: `breaking`
 //! asks it how wide a candidate line is ([`measure`]) and `paragraph` asks it to space the
-//! chosen lines ([`fit`]); `lines` turns the result into glyph positions.
+//! chosen lines ([`fit`]); `lines` turns the result into glyph positions. Both ask through a
+//! paragraph's [`Interior`], which works out how each unit sits between its neighbours once,
+//! not again for every candidate line it falls in.
 //!
 //! Compression (标点挤压, clreq §3.1.6): a mark loses its blank where two marks meet (“。”” →
 //! the full stop loses its right half; “”（” → one half between them; “《“” → the inner
@@ -43,12 +45,32 @@ pub struct LineContext {
 /// How one line's units are spaced: blanks taken out of each unit, space after each.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Spacing {
-    pub trim_left: Vec<f32>,
-    pub trim_right: Vec<f32>,
-    /// Space after each unit (glue, letter spacing, adjustment); the last is 0.
-    pub gap_after: Vec<f32>,
+    /// Each unit's sits, its trims and gap adjusted (one allocation a line, not one a number).
+    units: Vec<Sits>,
     /// Width of unit boxes and gaps together.
     pub width: f32,
+}
+
+impl Spacing {
+    /// The spacing of a line of no units.
+    pub fn empty() -> Spacing {
+        Spacing { units: Vec::new(), width: 0.0 }
+    }
+
+    /// Blank taken out of unit `i` on its left.
+    pub fn trim_left(&self, i: usize) -> f32 {
+        self.units[i].trim_left
+    }
+
+    /// Blank taken out of unit `i` on its right.
+    pub fn trim_right(&self, i: usize) -> f32 {
+        self.units[i].trim_right
+    }
+
+    /// Space after unit `i` (glue, letter spacing, adjustment); the last unit's is 0.
+    pub fn gap_after(&self, i: usize) -> f32 {
+        self.units[i].gap_after
+    }
 }
 
 /// The natural width of a line and how far it can be squeezed.
@@ -69,27 +91,27 @@ enum GapKind {
     Fixed,
 }
 
-/// A line before adjustment.
+/// A line before adjustment: its spacing at natural width (how each unit sits, what it may
+/// still give or take).
 struct Natural {
     spacing: Spacing,
-    gaps: Vec<GapKind>,
-    /// Blanks each unit can still give up (squeeze step 1).
-    punct_shrink: Vec<f32>,
-    /// Blanks kaiming took out of each unit, to give back first when stretching.
-    kaiming_trim: Vec<f32>,
-    /// Natural width of each word space (0 for other units).
-    space: Vec<f32>,
+    /// How many gaps are glue, how many units word spaces, how many gaps take the even
+    /// spreading: what the adjustment steps divide by.
+    glue: usize,
+    spaces: usize,
+    even: usize,
 }
 
 /// Latin characters that take the CJK–Latin glue next to a Han character: letters, digits and
-/// the signs that belong to a number or word.
-fn takes_glue(unit: &Unit) -> bool {
-    unit.class == Class::Latin && (unit.ch.is_alphanumeric() || "%‰°#&@+=*$€£¥".contains(unit.ch))
+/// the signs that belong to a number or word. (Asked once per character, by `shape`: a unit
+/// carries the answer in its [`super::shape::CharTraits`].)
+pub fn takes_glue(ch: char, class: Class) -> bool {
+    class == Class::Latin && (ch.is_alphanumeric() || "%‰°#&@+=*$€£¥".contains(ch))
 }
 
 /// The CJK side of the glue: Han and kana, not full-width symbols (no gap in 25℃).
-fn is_han_like(unit: &Unit) -> bool {
-    unit.class == Class::Ideograph && unit.ch.is_alphabetic()
+pub fn is_han_like(ch: char, class: Class) -> bool {
+    class == Class::Ideograph && ch.is_alphabetic()
 }
 
 fn is_word_char(unit: &Unit) -> bool {
@@ -98,15 +120,19 @@ fn is_word_char(unit: &Unit) -> bool {
 
 /// How one unit sits in a line at natural width: what compression takes from it, what it may
 /// still give, and the gap after it.
+#[derive(Debug, Clone, Copy, PartialEq)]
 struct Sits {
     trim_left: f32,
     trim_right: f32,
+    /// Blanks kaiming took out of it, to give back first when stretching.
     kaiming_trim: f32,
+    /// Blanks it can still give up (squeeze step 1).
     punct_shrink: f32,
     /// Its width in the line (a word space's as the line sets it; none at the line's ends).
     width: f32,
-    /// Natural width of a word space, 0 for other units.
+    /// Natural width of a word space, 0 for other units (squeeze and stretch step 2).
     space: f32,
+    /// Where the gap after it may take adjustment from.
     gap: GapKind,
     gap_after: f32,
 }
@@ -180,8 +206,7 @@ fn sits(units: &[Unit], (first, last): (usize, usize), ctx: &LineContext, i: usi
 
     let (gap, gap_after) = if inside && i + 1 < last {
         let (a, b) = (u, &units[i + 1]);
-        // The Latin side first: it is the rare one, and the Han test looks the character up.
-        let cjk_latin = (takes_glue(b) && is_han_like(a)) || (takes_glue(a) && is_han_like(b));
+        let cjk_latin = (b.traits.takes_glue && a.traits.han_like) || (a.traits.takes_glue && b.traits.han_like);
         let gap = if cjk_latin {
             GapKind::Glue
         } else if (a.class == Class::Dash && b.class == Class::Dash)
@@ -201,52 +226,106 @@ fn sits(units: &[Unit], (first, last): (usize, usize), ctx: &LineContext, i: usi
     Sits { trim_left, trim_right, kaiming_trim, punct_shrink, width, space, gap, gap_after }
 }
 
-fn natural(units: &[Unit], ctx: &LineContext) -> Natural {
-    let n = units.len();
-    let line = ink(units);
-    let mut trim_left = Vec::with_capacity(n);
-    let mut trim_right = Vec::with_capacity(n);
-    let mut kaiming_trim = Vec::with_capacity(n);
-    let mut gap_after = Vec::with_capacity(n);
-    let mut gaps = Vec::with_capacity(n);
-    let mut punct_shrink = Vec::with_capacity(n);
-    let mut space = Vec::with_capacity(n);
-    let mut widths = Vec::with_capacity(n);
-    for i in 0..n {
-        let u = sits(units, line, ctx, i);
-        trim_left.push(u.trim_left);
-        trim_right.push(u.trim_right);
-        kaiming_trim.push(u.kaiming_trim);
-        gap_after.push(u.gap_after);
-        gaps.push(u.gap);
-        punct_shrink.push(u.punct_shrink);
-        space.push(u.space);
-        widths.push(u.width);
+/// A paragraph's units as its lines are cut from it. A unit with a unit of its line on either
+/// side sits the same whatever line it falls in (its compression and glue depend on its
+/// neighbours only), so that is found once per unit here; a candidate line is measured by
+/// adding those up, only its end units worked out afresh. What `breaking` measures its
+/// candidates with and `paragraph` spaces its lines with: the same numbers, added in the same
+/// order, as [`measure`] and [`fit`] of the line on its own.
+pub struct Interior {
+    units: Vec<Unit>,
+    /// What the sits were found with: a line asked with other spacing is worked out afresh.
+    ctx: LineContext,
+    /// How each unit sits with a unit of its line on either side (the paragraph's first and
+    /// last units never do; theirs are unused).
+    sits: Vec<Sits>,
+}
+
+impl Interior {
+    pub fn new(units: Vec<Unit>, ctx: &LineContext) -> Interior {
+        let all = (0, units.len());
+        let sits = (0..units.len()).map(|i| sits(&units, all, ctx, i)).collect();
+        Interior { units, ctx: *ctx, sits }
     }
-    let width = (0..n).map(|i| widths[i] - trim_left[i] - trim_right[i] + gap_after[i]).sum();
-    // Spaces' widths are carried in `space`; put them in the unit boxes through the trims so
-    // that `lines` sees one number per unit.
-    for i in 0..n {
-        if units[i].class == Class::Space {
-            trim_right[i] = units[i].width - widths[i];
+
+    pub fn units(&self) -> &[Unit] {
+        &self.units
+    }
+
+    /// [`measure`] of `units[start..end]`.
+    pub fn measure(&self, start: usize, end: usize, ctx: &LineContext) -> Measure {
+        let units = &self.units[start..end];
+        if !self.spaces_as(ctx) {
+            return measure(units, ctx);
+        }
+        let line = ink(units);
+        measure_by(units.len(), |i| self.sits_in(units, start, line, ctx, i), ctx)
+    }
+
+    /// [`fit`] of `units[start..end]`.
+    pub fn fit(&self, start: usize, end: usize, ctx: &LineContext, width: f32, justify: bool) -> Spacing {
+        let units = &self.units[start..end];
+        if !self.spaces_as(ctx) {
+            return fit(units, ctx, width, justify);
+        }
+        // The interior's sits as they are, the line's end units' worked out.
+        let (first, last) = ink(units);
+        let mut line = self.sits[start..end].to_vec();
+        for (i, u) in line.iter_mut().enumerate() {
+            if !(first < i && i + 1 < last) {
+                *u = sits(units, (first, last), ctx, i);
+            }
+        }
+        fit_by(units, line, ctx, width, justify)
+    }
+
+    /// Whether `ctx` spaces units as the one the sits were found with (it may differ in
+    /// `paragraph_start`, which only a line's first unit heeds).
+    fn spaces_as(&self, ctx: &LineContext) -> bool {
+        ctx.mode == self.ctx.mode && ctx.em.to_bits() == self.ctx.em.to_bits() && ctx.letter_spacing.to_bits() == self.ctx.letter_spacing.to_bits()
+    }
+
+    /// How unit `i` of `line` (the units from `start`, ink `first..last`) sits.
+    fn sits_in(&self, line: &[Unit], start: usize, (first, last): (usize, usize), ctx: &LineContext, i: usize) -> Sits {
+        if first < i && i + 1 < last {
+            self.sits[start + i]
+        } else {
+            sits(line, (first, last), ctx, i)
         }
     }
-    Natural {
-        spacing: Spacing { trim_left, trim_right, gap_after, width },
-        gaps,
-        punct_shrink,
-        kaiming_trim,
-        space,
+}
+
+/// The line `units` at natural width, its units sitting as `sits` says.
+fn natural(units: &[Unit], mut sits: Vec<Sits>) -> Natural {
+    let (mut glue, mut spaces, mut even) = (0, 0, 0);
+    for u in &sits {
+        glue += usize::from(u.gap == GapKind::Glue);
+        spaces += usize::from(u.space > 0.0);
+        even += usize::from(u.gap != GapKind::Fixed);
     }
+    let width = sits.iter().map(|u| u.width - u.trim_left - u.trim_right + u.gap_after).sum();
+    // Spaces' widths are carried in `space`; put them in the unit boxes through the trims so
+    // that `lines` sees one number per unit.
+    for (unit, u) in units.iter().zip(&mut sits) {
+        if unit.class == Class::Space {
+            u.trim_right = unit.width - u.width;
+        }
+    }
+    Natural { spacing: Spacing { units: sits, width }, glue, spaces, even }
 }
 
 /// How wide `units` are as one line, and how narrow squeezing can make them.
 pub fn measure(units: &[Unit], ctx: &LineContext) -> Measure {
     let line = ink(units);
+    measure_by(units.len(), |i| sits(units, line, ctx, i), ctx)
+}
+
+/// [`measure`] of a line of `n` units that sit as `sits_of` says.
+fn measure_by(n: usize, sits_of: impl Fn(usize) -> Sits, ctx: &LineContext) -> Measure {
     // The sums run in the order `natural`'s do, so a line measures exactly as `fit` spaces it.
     let (mut width, mut punct, mut glue, mut space) = (-0.0f32, -0.0f32, 0usize, -0.0f32);
-    for i in 0..units.len() {
-        let u = sits(units, line, ctx, i);
+    for i in 0..n {
+        let u = sits_of(i);
         width += u.width - u.trim_left - u.trim_right + u.gap_after;
         punct += u.punct_shrink;
         glue += usize::from(u.gap == GapKind::Glue);
@@ -259,106 +338,107 @@ pub fn measure(units: &[Unit], ctx: &LineContext) -> Measure {
 /// Spaces `units` as one line `width` points wide: squeezed if they are wider, stretched to it
 /// if `justify` (else left at their natural width).
 pub fn fit(units: &[Unit], ctx: &LineContext, width: f32, justify: bool) -> Spacing {
-    let Natural { mut spacing, gaps, punct_shrink, kaiming_trim, space } = natural(units, ctx);
-    let slack = width - spacing.width;
+    let line = ink(units);
+    fit_by(units, (0..units.len()).map(|i| sits(units, line, ctx, i)).collect(), ctx, width, justify)
+}
+
+/// [`fit`] of `units`, which sit as `sits_of` says.
+fn fit_by(units: &[Unit], sits: Vec<Sits>, ctx: &LineContext, width: f32, justify: bool) -> Spacing {
+    let mut natural = natural(units, sits);
+    let slack = width - natural.spacing.width;
     if slack < -EPSILON {
-        squeeze(units, &mut spacing, &gaps, &punct_shrink, &space, -slack, ctx);
+        squeeze(units, &mut natural, -slack, ctx);
     } else if slack > EPSILON && justify {
-        stretch(&mut spacing, &gaps, &kaiming_trim, &space, slack, ctx);
+        stretch(&mut natural, slack, ctx);
     }
-    spacing.width = (0..units.len())
-        .map(|i| units[i].width - spacing.trim_left[i] - spacing.trim_right[i] + spacing.gap_after[i])
-        .sum();
+    let mut spacing = natural.spacing;
+    spacing.width = units.iter().zip(&spacing.units).map(|(unit, u)| unit.width - u.trim_left - u.trim_right + u.gap_after).sum();
     spacing
 }
 
 /// Takes `need` points out of a line, in clreq's order; what cannot be taken (an unbreakable
 /// run wider than the column) is taken evenly out of the character gaps.
-fn squeeze(
-    units: &[Unit],
-    spacing: &mut Spacing,
-    gaps: &[GapKind],
-    punct_shrink: &[f32],
-    space: &[f32],
-    mut need: f32,
-    ctx: &LineContext,
-) {
+fn squeeze(units: &[Unit], line: &mut Natural, mut need: f32, ctx: &LineContext) {
+    let Natural { spacing, glue, even, .. } = line;
+    let sits = &mut spacing.units;
     // Step 1: punctuation blanks, in proportion to what each mark has left.
-    let total: f32 = punct_shrink.iter().sum();
+    let total: f32 = sits.iter().map(|s| s.punct_shrink).sum();
     if total > 0.0 {
         let share = (need / total).min(1.0);
-        for (i, s) in punct_shrink.iter().enumerate() {
-            let take = s * share;
-            if units[i].blank_right > spacing.trim_right[i] {
-                spacing.trim_right[i] += take;
+        for (unit, s) in units.iter().zip(sits.iter_mut()) {
+            let take = s.punct_shrink * share;
+            if unit.blank_right > s.trim_right {
+                s.trim_right += take;
             } else {
-                spacing.trim_left[i] += take;
+                s.trim_left += take;
             }
         }
         need -= total * share;
     }
     // Step 2: CJK–Latin glue and word spaces.
     let glue_room = (CJK_LATIN_GLUE_EM - GLUE_SHRINK_EM) * ctx.em;
-    let glue_count = gaps.iter().filter(|g| **g == GapKind::Glue).count() as f32;
-    let space_room: f32 = space.iter().sum::<f32>() * SPACE_SHRINK;
+    let glue_count = *glue as f32;
+    let space_room: f32 = sits.iter().map(|s| s.space).sum::<f32>() * SPACE_SHRINK;
     let total = glue_count * glue_room + space_room;
     if need > 0.0 && total > 0.0 {
         let share = (need / total).min(1.0);
-        for (i, g) in gaps.iter().enumerate() {
-            if *g == GapKind::Glue {
-                spacing.gap_after[i] -= glue_room * share;
+        for s in sits.iter_mut() {
+            if s.gap == GapKind::Glue {
+                s.gap_after -= glue_room * share;
             }
-            spacing.trim_right[i] += space[i] * SPACE_SHRINK * share;
+            s.trim_right += s.space * SPACE_SHRINK * share;
         }
         need -= total * share;
     }
     // Last resort: the character gaps (only an overfull line comes here).
-    let even: Vec<usize> = (0..gaps.len()).filter(|&i| gaps[i] != GapKind::Fixed).collect();
-    if need > EPSILON && !even.is_empty() {
-        let each = need / even.len() as f32;
-        for i in even {
-            spacing.gap_after[i] -= each;
+    if need > EPSILON && *even > 0 {
+        let each = need / *even as f32;
+        for s in sits.iter_mut().filter(|s| s.gap != GapKind::Fixed) {
+            s.gap_after -= each;
         }
     }
 }
 
 /// Adds `slack` points to a line, in clreq's order.
-fn stretch(spacing: &mut Spacing, gaps: &[GapKind], kaiming_trim: &[f32], space: &[f32], mut slack: f32, ctx: &LineContext) {
+fn stretch(line: &mut Natural, mut slack: f32, ctx: &LineContext) {
+    let Natural { spacing, glue, spaces, even } = line;
+    let (glue, spaces, even) = (*glue, *spaces, *even);
+    let sits = &mut spacing.units;
     // Step 1: give back the blanks kaiming style took out mid-line.
-    let total: f32 = kaiming_trim.iter().sum();
+    let total: f32 = sits.iter().map(|s| s.kaiming_trim).sum();
     if total > 0.0 {
         let share = (slack / total).min(1.0);
-        for (i, t) in kaiming_trim.iter().enumerate() {
+        for s in sits.iter_mut() {
+            let t = s.kaiming_trim;
             let back = t * share;
-            if spacing.trim_right[i] >= *t && *t > 0.0 && spacing.trim_left[i] == 0.0 {
-                spacing.trim_right[i] -= back;
+            if s.trim_right >= t && t > 0.0 && s.trim_left == 0.0 {
+                s.trim_right -= back;
             } else {
-                spacing.trim_left[i] -= back;
+                s.trim_left -= back;
             }
         }
         slack -= total * share;
     }
     // Step 2: CJK–Latin gaps and word spaces, up to a quarter em each.
     let room = GLUE_STRETCH_EM * ctx.em;
-    let glue: Vec<usize> = (0..gaps.len()).filter(|&i| gaps[i] == GapKind::Glue).collect();
-    let spaces: Vec<usize> = (0..space.len()).filter(|&i| space[i] > 0.0).collect();
-    let total = (glue.len() + spaces.len()) as f32 * room;
+    let total = (glue + spaces) as f32 * room;
     if slack > 0.0 && total > 0.0 {
         let each = room * (slack / total).min(1.0);
-        for &i in &glue {
-            spacing.gap_after[i] += each;
+        for s in sits.iter_mut() {
+            if s.gap == GapKind::Glue {
+                s.gap_after += each;
+            }
+            if s.space > 0.0 {
+                s.trim_right -= each;
+            }
         }
-        for &i in &spaces {
-            spacing.trim_right[i] -= each;
-        }
-        slack -= each * (glue.len() + spaces.len()) as f32;
+        slack -= each * (glue + spaces) as f32;
     }
     // Step 3: evenly between characters (never inside ——, …… or a word).
-    let even: Vec<usize> = (0..gaps.len()).filter(|&i| gaps[i] != GapKind::Fixed).collect();
-    if slack > EPSILON && !even.is_empty() {
-        let each = slack / even.len() as f32;
-        for i in even {
-            spacing.gap_after[i] += each;
+    if slack > EPSILON && even > 0 {
+        let each = slack / even as f32;
+        for s in sits.iter_mut().filter(|s| s.gap != GapKind::Fixed) {
+            s.gap_after += each;
         }
     }
 }
@@ -366,7 +446,7 @@ fn stretch(spacing: &mut Spacing, gaps: &[GapKind], kaiming_trim: &[f32], space:
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pdf::text::shape::{shape, tests::fonts};
+    use crate::pdf::text::shape::tests::{fonts, shape};
     use crate::pdf::text::Style;
 
     const EM: f32 = 10.0;
@@ -384,20 +464,54 @@ mod tests {
     }
 
     #[test]
+    fn a_line_cut_from_a_paragraph_measures_and_fits_as_the_line_alone() {
+        // Marks meeting, Latin with its glue, word spaces (at line ends too), an ideographic
+        // space, dashes and ellipses: every rule a neighbour takes part in.
+        let u = units("“甲，”（乙）ABC 丙 de 丁。《戊》——己……庚　辛 ");
+        for mode in [PunctMode::Quanjiao, PunctMode::Kaiming] {
+            for letter_spacing in [0.0, 1.5] {
+                let c = LineContext { letter_spacing, ..ctx(mode) };
+                let paragraph = Interior::new(u.clone(), &c);
+                for start in 0..u.len() {
+                    for end in start + 1..=u.len() {
+                        for paragraph_start in [false, true] {
+                            let line = LineContext { paragraph_start, ..c };
+                            let alone = measure(&u[start..end], &line);
+                            assert_eq!(paragraph.measure(start, end, &line), alone, "{mode:?} {start}..{end}");
+                            for width in [alone.min, alone.natural - 1.0, alone.natural + 7.0] {
+                                for justify in [false, true] {
+                                    assert_eq!(
+                                        paragraph.fit(start, end, &line, width, justify),
+                                        fit(&u[start..end], &line, width, justify),
+                                        "{mode:?} {start}..{end} at {width}"
+                                    );
+                                }
+                            }
+                        }
+                    }
+                }
+                // A line asked with other spacing than the paragraph's is worked out afresh.
+                let other = LineContext { em: 12.0, ..c };
+                assert_eq!(paragraph.measure(2, 9, &other), measure(&u[2..9], &other));
+            }
+        }
+    }
+
+    #[test]
     fn marks_meeting_lose_one_blank() {
         // clreq: 。” → the full stop is half an em, the quote keeps its full em mid-line.
         let u = units("甲。”乙");
         let s = fit(&u, &ctx(PunctMode::Quanjiao), 100.0, false);
-        assert_eq!(s.trim_right[1], 5.0);
-        assert_eq!(s.trim_right[2], 0.0);
+        assert_eq!(s.trim_right(1), 5.0);
+        assert_eq!(s.trim_right(2), 0.0);
         // ）（ → half an em of blank between them, not one em, not none.
         let u = units("甲）（乙");
         let s = fit(&u, &ctx(PunctMode::Quanjiao), 100.0, false);
-        assert_eq!((s.trim_right[1], s.trim_left[2]), (5.0, 0.0));
+        assert_eq!((s.trim_right(1), s.trim_left(2)), (5.0, 0.0));
         // “《 → the inner opening mark loses its left blank.
         let u = units("甲“《乙");
         let s = fit(&u, &ctx(PunctMode::Quanjiao), 100.0, false);
-        assert_eq!((s.trim_left[1], s.trim_left[2]), (0.0, 5.0));
+        assert_eq!((s.trim_left(1), s.trim_left(2)), (0.0, 5.0));
     }
 
     #[test]
@@ -431,7 +545,7 @@ mod tests {
         assert_eq!(natural_width("甲·乙", PunctMode::Kaiming), 25.0);
         let u = units("甲·乙");
         let s = fit(&u, &ctx(PunctMode::Quanjiao), 23.0, true);
-        assert_eq!((s.trim_left[1], s.trim_right[1]), (0.0, 0.0), "never squeezed");
+        assert_eq!((s.trim_left(1), s.trim_right(1)), (0.0, 0.0), "never squeezed");
     }
 
     #[test]
@@ -455,8 +569,8 @@ mod tests {
         let nat = measure(&u, &c).natural;
         let s = fit(&u, &c, nat - 4.0, true);
         assert!((s.width - (nat - 4.0)).abs() < 0.01);
-        assert!((s.trim_right[1] - 4.0).abs() < 0.01, "the comma gives 4 pt");
-        assert!((s.gap_after[2] - 2.5).abs() < 0.01, "the glue is untouched");
+        assert!((s.trim_right(1) - 4.0).abs() < 0.01, "the comma gives 4 pt");
+        assert!((s.gap_after(2) - 2.5).abs() < 0.01, "the glue is untouched");
     }
 
     #[test]
@@ -466,12 +580,12 @@ mod tests {
         let nat = measure(&u, &c).natural;
         // 4 pt: each glue can take 2.5 more, so the gaps between Han characters take nothing.
         let s = fit(&u, &c, nat + 4.0, true);
-        assert!((s.gap_after[0] - 4.5).abs() < 0.01, "{:?}", s.gap_after);
-        assert_eq!(s.gap_after[3], 0.0, "Han gaps wait for step 3");
-        assert_eq!(s.gap_after[1], 0.0, "never inside a word");
+        assert!((s.gap_after(0) - 4.5).abs() < 0.01, "{s:?}");
+        assert_eq!(s.gap_after(3), 0.0, "Han gaps wait for step 3");
+        assert_eq!(s.gap_after(1), 0.0, "never inside a word");
         // 10 pt: glue full (2 × 2.5), the rest spread evenly over the 3 non-word gaps.
         let s = fit(&u, &c, nat + 10.0, true);
-        assert!((s.gap_after[3] - 5.0 / 3.0).abs() < 0.01, "{:?}", s.gap_after);
+        assert!((s.gap_after(3) - 5.0 / 3.0).abs() < 0.01, "{s:?}");
         assert!((s.width - (nat + 10.0)).abs() < 0.01);
     }
 
@@ -481,9 +595,9 @@ mod tests {
         let c = ctx(PunctMode::Quanjiao);
         let nat = measure(&u, &c).natural;
         let s = fit(&u, &c, nat + 8.0, true);
-        assert_eq!(s.gap_after[1], 0.0);
-        assert_eq!(s.gap_after[4], 0.0);
-        assert!(s.gap_after[0] > 0.0 && s.gap_after[2] > 0.0);
+        assert_eq!(s.gap_after(1), 0.0);
+        assert_eq!(s.gap_after(4), 0.0);
+        assert!(s.gap_after(0) > 0.0 && s.gap_after(2) > 0.0);
     }
 
     #[test]
@@ -492,7 +606,7 @@ mod tests {
         let c = ctx(PunctMode::Kaiming);
         let nat = measure(&u, &c).natural;
         let s = fit(&u, &c, nat + 3.0, true);
-        assert!((s.trim_right[1] - 2.0).abs() < 0.01, "{:?}", s.trim_right);
-        assert!(s.gap_after.iter().all(|g| *g == 0.0));
+        assert!((s.trim_right(1) - 2.0).abs() < 0.01, "{s:?}");
+        assert!((0..u.len()).all(|i| s.gap_after(i) == 0.0));
     }
 }

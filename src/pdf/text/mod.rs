@@ -6,7 +6,8 @@
 //! file each, in the order they run:
 //!
 //! 1. [`shape`]: characters → [`Unit`]s (face, glyph, advance, class, compressible blanks),
-//!    measured with the very fonts the PDF embeds; CJK on a fixed em, Latin proportional.
+//!    measured with the very fonts the PDF embeds; CJK on a fixed em, Latin proportional. A
+//!    [`Shaper`] looks each character up in the fonts once for all the runs it shapes.
 //! 2. [`breaking`]: where a line may end (clreq's line-start / line-end prohibitions, no break
 //!    inside ——, ……, a Latin word or a number), and the choice of line ends, squeezing before
 //!    pushing (先挤进，后推出).
@@ -22,12 +23,14 @@ pub mod lines;
 pub mod paragraph;
 pub mod shape;
 
+use std::fmt;
+
 use crate::fonts::Face;
 use crate::model::Warning;
 use crate::pdf::fonts::{FaceId, FontSet};
 
 pub use paragraph::ShapedRun;
-pub use shape::{Class, Unit};
+pub use shape::{Class, Shaper, Unit};
 
 /// How the lines of a run sit between the column's edges.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -123,9 +126,91 @@ pub struct Glyph {
     /// any shift of that glyph's origin), so text extraction sees no overlaps.
     pub advance: f32,
     /// The source characters this glyph stands for (what copy-and-paste gives back).
-    pub text: String,
+    pub text: GlyphText,
     /// Horizontal scale of the drawn glyph (1.0 but for dashes stretched to join).
     pub scale_x: f32,
+}
+
+/// The source characters a glyph stands for: its character and any invisible ones riding on
+/// it (variation selectors, joiners). Held in place when they fit [`GLYPH_TEXT_INLINE`] bytes
+/// (any character with a selector or two), so that a line's glyphs are one allocation, not one
+/// a glyph; a longer cluster is kept on the heap.
+pub struct GlyphText(GlyphTextRepr);
+
+enum GlyphTextRepr {
+    Inline { len: u8, bytes: [u8; GLYPH_TEXT_INLINE] },
+    Heap(Box<str>),
+}
+
+/// Bytes a [`GlyphText`] holds in place: with its length and tag, the 24 bytes its `Box<str>`
+/// and tag take anyway (a `String`'s size).
+pub const GLYPH_TEXT_INLINE: usize = 22;
+
+impl GlyphText {
+    /// The text of one character.
+    pub fn from_char(ch: char) -> GlyphText {
+        let mut bytes = [0; GLYPH_TEXT_INLINE];
+        let len = ch.encode_utf8(&mut bytes).len() as u8;
+        GlyphText(GlyphTextRepr::Inline { len, bytes })
+    }
+
+    /// Appends `ch` (an invisible character riding on the glyph).
+    pub fn push(&mut self, ch: char) {
+        match &mut self.0 {
+            GlyphTextRepr::Inline { len, bytes } if usize::from(*len) + ch.len_utf8() <= GLYPH_TEXT_INLINE => {
+                *len += ch.encode_utf8(&mut bytes[usize::from(*len)..]).len() as u8;
+            }
+            _ => {
+                let mut text = String::from(self.as_str());
+                text.push(ch);
+                self.0 = GlyphTextRepr::Heap(text.into_boxed_str());
+            }
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        match &self.0 {
+            // SAFETY: only whole characters, encoded by `char::encode_utf8`, are ever written
+            // into `bytes[..len]`, so it is UTF-8 (the renderer reads every glyph's text).
+            GlyphTextRepr::Inline { len, bytes } => unsafe { std::str::from_utf8_unchecked(&bytes[..usize::from(*len)]) },
+            GlyphTextRepr::Heap(text) => text,
+        }
+    }
+}
+
+impl Clone for GlyphText {
+    /// A copy of the bytes held in place (every glyph's text but a long cluster's): what
+    /// building a line does for each of its glyphs.
+    fn clone(&self) -> GlyphText {
+        match &self.0 {
+            GlyphTextRepr::Inline { len, bytes } => GlyphText(GlyphTextRepr::Inline { len: *len, bytes: *bytes }),
+            GlyphTextRepr::Heap(text) => GlyphText(GlyphTextRepr::Heap(text.clone())),
+        }
+    }
+}
+
+impl fmt::Debug for GlyphText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl PartialEq for GlyphText {
+    fn eq(&self, other: &GlyphText) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl PartialEq<str> for GlyphText {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for GlyphText {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
 }
 
 /// One set line.
@@ -159,14 +244,21 @@ pub struct SetText {
 
 /// Sets `text` in `style` into lines of `width` points. `source_line` is the line of the
 /// issue's text the run came from, for warnings. A `\n` in `text` is a hard line break that
-/// starts a new paragraph (indented again).
+/// starts a new paragraph (indented again). A run on its own: a caller setting many keeps a
+/// [`Shaper`] and calls [`set_with`], so each character is looked up in the fonts once.
 pub fn set(fonts: &FontSet, text: &str, style: &Style, width: f32, source_line: u32) -> SetText {
-    paragraph::set(fonts, None, text, style, width, source_line)
+    paragraph::set(&Shaper::new(fonts), None, text, style, width, source_line)
+}
+
+/// Sets `text` as [`set`] does, through `shaper`; with `lead` (its text and face) run in at the
+/// start of its first paragraph (a bold byline before the body's first words, on the same line).
+pub fn set_with(shaper: &Shaper, lead: Option<(&str, Face)>, text: &str, style: &Style, width: f32, source_line: u32) -> SetText {
+    paragraph::set(shaper, lead, text, style, width, source_line)
 }
 
 /// Shapes `text` once, for [`count`] at any number of measures.
-pub fn shape_run(fonts: &FontSet, text: &str, style: &Style, source_line: u32) -> ShapedRun {
-    paragraph::shape_run(fonts, text, style, source_line)
+pub fn shape_run(shaper: &Shaper, text: &str, style: &Style, source_line: u32) -> ShapedRun {
+    paragraph::shape_run(shaper, text, style, source_line)
 }
 
 /// How many lines [`set`] would make of the shaped `run` at `width`; cheaper, as nothing is
@@ -175,8 +267,31 @@ pub fn count(run: &ShapedRun, style: &Style, width: f32) -> usize {
     paragraph::count(run, style, width)
 }
 
-/// Sets `text` as [`set`] does, with `lead` run in at the start of its first paragraph in `face`
-/// (a bold byline before the body's first words, on the same line).
-pub fn set_run_in(fonts: &FontSet, lead: &str, face: Face, text: &str, style: &Style, width: f32, source_line: u32) -> SetText {
-    paragraph::set(fonts, Some((lead, face)), text, style, width, source_line)
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn glyph_text_holds_a_character_and_its_riders() {
+        let mut text = GlyphText::from_char('葛');
+        assert_eq!(text, "葛");
+        text.push('\u{E0100}');
+        assert_eq!(text.as_str(), "葛\u{E0100}");
+        assert_eq!(std::mem::size_of::<GlyphText>(), std::mem::size_of::<String>());
+    }
+
+    #[test]
+    fn glyph_text_longer_than_its_place_moves_to_the_heap_whole() {
+        // A family emoji: four people joined by three zero-width joiners, 25 bytes.
+        const _: () = assert!(GLYPH_TEXT_INLINE < 25);
+        let cluster = "👨\u{200D}👩\u{200D}👧\u{200D}👦";
+        let mut chars = cluster.chars();
+        let mut text = GlyphText::from_char(chars.next().unwrap());
+        for ch in chars {
+            text.push(ch);
+        }
+        assert_eq!(text.as_str(), cluster);
+        assert!(matches!(text.0, GlyphTextRepr::Heap(_)));
+        assert_eq!(text.clone(), GlyphText(GlyphTextRepr::Heap(cluster.into())));
+    }
 }

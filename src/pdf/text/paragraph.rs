@@ -5,38 +5,40 @@
 
 use crate::fonts::Face;
 use crate::model::Warning;
-use crate::pdf::fonts::FontSet;
 
 use super::breaking::{break_lines, pull_down_widow};
-use super::justify::{fit, LineContext};
+use super::justify::{Interior, LineContext};
 use super::lines::{build, EM_BOX_ASCENT};
-use super::shape::{shape, Unit};
+use super::shape::{Shaper, Unit};
 use super::{Align, Line, SetText, Style};
 
 /// Sets `text` (paragraphs separated by `\n`) into lines of `width` points. `lead` is a run set
 /// in its own face at the start of the first paragraph, on the same lines as the text after it:
 /// the bold `本报讯（记者 ×××）` a news paragraph opens with.
-pub fn set(fonts: &FontSet, lead: Option<(&str, Face)>, text: &str, style: &Style, width: f32, source_line: u32) -> SetText {
+pub fn set(shaper: &Shaper, lead: Option<(&str, Face)>, text: &str, style: &Style, width: f32, source_line: u32) -> SetText {
     let mut lines = Vec::new();
     let mut warnings = Vec::new();
     for (n, paragraph) in text.split('\n').enumerate() {
         let lead = if n == 0 { lead } else { None };
-        let Some((mut units, ranges)) = break_paragraph(fonts, lead, paragraph, style, width, source_line, &mut warnings) else {
+        let units = shape_paragraph(shaper, lead, paragraph, style, source_line, &mut warnings);
+        if units.is_empty() {
             // An empty paragraph still takes its line: the source had a blank line there.
             lines.push(empty_line(style));
             continue;
-        };
+        }
+        let interior = Interior::new(units, &context(style, 0));
+        let ranges = break_units(&interior, style, width);
         let last = ranges.len() - 1;
         for (k, &(start, end)) in ranges.iter().enumerate() {
             let justify = style.align == Align::Justify && k != last;
             let room = width - indent(style, k);
-            let spacing = fit(&units[start..end], &context(style, k), room, justify);
+            let spacing = interior.fit(start, end, &context(style, k), room, justify);
             let offset = match style.align {
                 Align::Justify | Align::Left => indent(style, k),
                 Align::Right => width - spacing.width,
                 Align::Center => indent(style, k) + (room - spacing.width) / 2.0,
             };
-            lines.push(build(&mut units[start..end], &spacing, offset, style.size));
+            lines.push(build(&interior.units()[start..end], &spacing, offset, style.size));
         }
     }
     // Each line owns one band of the leading, its em box centred in the band.
@@ -48,22 +50,22 @@ pub fn set(fonts: &FontSet, lead: Option<(&str, Face)>, text: &str, style: &Styl
     SetText { lines, height, warnings }
 }
 
-/// A run shaped once, to be broken at any measure: its paragraphs' units, and what shaping
-/// warned of.
+/// A run shaped once, to be broken at any measure: its paragraphs' units, as each sits in its
+/// lines, and what shaping warned of.
 pub struct ShapedRun {
-    paragraphs: Vec<Vec<Unit>>,
+    paragraphs: Vec<Interior>,
     pub warnings: Vec<Warning>,
 }
 
 /// Shapes `text` (paragraphs separated by `\n`) in `style`, for [`count`].
-pub fn shape_run(fonts: &FontSet, text: &str, style: &Style, source_line: u32) -> ShapedRun {
+pub fn shape_run(shaper: &Shaper, text: &str, style: &Style, source_line: u32) -> ShapedRun {
     let mut warnings = Vec::new();
     let paragraphs = text
         .split('\n')
         .map(|paragraph| {
-            let shaped = shape(fonts, paragraph, style, source_line);
+            let shaped = shaper.shape(paragraph, style, source_line);
             warnings.extend(shaped.warnings);
-            shaped.units
+            Interior::new(shaped.units, &context(style, 0))
         })
         .collect();
     ShapedRun { paragraphs, warnings }
@@ -72,43 +74,43 @@ pub fn shape_run(fonts: &FontSet, text: &str, style: &Style, source_line: u32) -
 /// How many lines [`set`] makes of `run` at `width`: the same breaks, nothing spaced or
 /// positioned. What a search for a headline's measure asks at each step.
 pub fn count(run: &ShapedRun, style: &Style, width: f32) -> usize {
-    run.paragraphs.iter().map(|units| if units.is_empty() { 1 } else { break_units(units, style, width).len() }).sum()
+    run.paragraphs
+        .iter()
+        .map(|paragraph| if paragraph.units().is_empty() { 1 } else { break_units(paragraph, style, width).len() })
+        .sum()
 }
 
-/// One paragraph shaped and broken into lines: its units and each line's range of them; `None`
-/// when it is empty.
-fn break_paragraph(
-    fonts: &FontSet,
+/// One paragraph's units: `lead` in its face, then the paragraph's text.
+fn shape_paragraph(
+    shaper: &Shaper,
     lead: Option<(&str, Face)>,
     paragraph: &str,
     style: &Style,
-    width: f32,
     source_line: u32,
     warnings: &mut Vec<Warning>,
-) -> Option<(Vec<Unit>, Vec<(usize, usize)>)> {
+) -> Vec<Unit> {
     let mut units = Vec::new();
     if let Some((lead, face)) = lead {
-        let shaped = shape(fonts, lead, &Style { face, ..style.clone() }, source_line);
+        let shaped = shaper.shape(lead, &Style { face, ..style.clone() }, source_line);
         warnings.extend(shaped.warnings);
         units = shaped.units;
     }
-    let shaped = shape(fonts, paragraph, style, source_line);
+    let shaped = shaper.shape(paragraph, style, source_line);
     warnings.extend(shaped.warnings);
-    units.extend(shaped.units);
     if units.is_empty() {
-        return None;
+        return shaped.units;
     }
-    let ranges = break_units(&units, style, width);
-    Some((units, ranges))
+    units.extend(shaped.units);
+    units
 }
 
-/// Where the lines of a paragraph's `units` (not empty) end at `width`.
-fn break_units(units: &[Unit], style: &Style, width: f32) -> Vec<(usize, usize)> {
+/// Where the lines of a paragraph (not empty) end at `width`.
+fn break_units(paragraph: &Interior, style: &Style, width: f32) -> Vec<(usize, usize)> {
     let room = |k: usize| width - indent(style, k);
     // Display lines (anything not justified) break between their phrases where they can.
     let at_spaces = style.align != Align::Justify;
-    let mut ranges = break_lines(units, room, |k| context(style, k), at_spaces);
-    pull_down_widow(units, &mut ranges, room, |k| context(style, k));
+    let mut ranges = break_lines(paragraph, room, |k| context(style, k), at_spaces);
+    pull_down_widow(paragraph, &mut ranges, room, |k| context(style, k));
     ranges
 }
 
@@ -127,7 +129,7 @@ fn context(style: &Style, k: usize) -> LineContext {
 }
 
 fn empty_line(style: &Style) -> Line {
-    let mut line = build(&mut [], &super::justify::Spacing { trim_left: vec![], trim_right: vec![], gap_after: vec![], width: 0.0 }, 0.0, style.size);
+    let mut line = build(&[], &super::justify::Spacing::empty(), 0.0, style.size);
     line.width = 0.0;
     line
 }
@@ -151,7 +153,7 @@ mod tests {
 
     #[test]
     fn body_lines_are_flush_and_the_first_is_indented_two_ems() {
-        let set = set(fonts(), None, TEXT, &Style::body(SIZE), WIDTH, 1);
+        let set = set(&Shaper::new(fonts()), None, TEXT, &Style::body(SIZE), WIDTH, 1);
         assert!(set.lines.len() >= 3);
         assert!((first_ink_start(&set.lines[0]) - 2.0 * SIZE).abs() < 0.01);
         assert!(first_ink_start(&set.lines[1]).abs() < 0.01);
@@ -165,7 +167,7 @@ mod tests {
 
     #[test]
     fn glyphs_advance_to_the_next_glyph() {
-        let set = set(fonts(), None, TEXT, &Style::body(SIZE), WIDTH, 1);
+        let set = set(&Shaper::new(fonts()), None, TEXT, &Style::body(SIZE), WIDTH, 1);
         for line in &set.lines {
             for pair in line.glyphs.windows(2) {
                 assert!((pair[0].x + pair[0].advance - pair[1].x).abs() < 1e-3);
@@ -177,7 +179,7 @@ mod tests {
     #[test]
     fn lines_report_their_height_and_baselines() {
         let style = Style::body(SIZE);
-        let set = set(fonts(), None, TEXT, &style, WIDTH, 1);
+        let set = set(&Shaper::new(fonts()), None, TEXT, &style, WIDTH, 1);
         assert!((set.height - set.lines.len() as f32 * style.leading).abs() < 0.01);
         for pair in set.lines.windows(2) {
             assert!((pair[1].baseline - pair[0].baseline - style.leading).abs() < 0.01);
@@ -190,7 +192,7 @@ mod tests {
         // 13 + 1 characters: greedy breaking would leave 戊 alone on the last line.
         let text = "甲乙丙丁戊己庚辛壬癸子丑寅卯";
         let style = Style { first_indent_em: 0.0, ..Style::body(SIZE) };
-        let set = set(fonts(), None, text, &style, WIDTH, 1);
+        let set = set(&Shaper::new(fonts()), None, text, &style, WIDTH, 1);
         assert_eq!(set.lines.len(), 2);
         assert_eq!(set.lines[1].text().chars().count(), 2);
         assert!((set.lines[0].width - WIDTH).abs() < 0.02, "the line above is still flush");
@@ -199,7 +201,7 @@ mod tests {
     #[test]
     fn verse_keeps_its_lines_and_hangs_turnovers() {
         let text = "山城的雾是一封没有寄出的长信写满了整条江\n灯亮了";
-        let set = set(fonts(), None, text, &Style::verse(SIZE), 8.0 * SIZE, 1);
+        let set = set(&Shaper::new(fonts()), None, text, &Style::verse(SIZE), 8.0 * SIZE, 1);
         let texts: Vec<String> = set.lines.iter().map(Line::text).collect();
         assert_eq!(texts.last().map(String::as_str), Some("灯亮了"), "{texts:?}");
         assert!(set.lines.len() >= 3);
@@ -211,10 +213,10 @@ mod tests {
 
     #[test]
     fn a_jump_line_is_right_aligned_and_a_headline_centred() {
-        let jump = set(fonts(), None, "（下转第三版）", &Style::jump_line(Face::SerifRegular, SIZE), WIDTH, 1);
+        let jump = set(&Shaper::new(fonts()), None, "（下转第三版）", &Style::jump_line(Face::SerifRegular, SIZE), WIDTH, 1);
         assert_eq!(jump.lines.len(), 1);
         assert!((jump.lines[0].width - WIDTH).abs() < 0.01);
-        let head = set(fonts(), None, "老码头新栈桥", &Style::headline(Face::SansBold, SIZE, Align::Center), WIDTH, 1);
+        let head = set(&Shaper::new(fonts()), None, "老码头新栈桥", &Style::headline(Face::SansBold, SIZE, Align::Center), WIDTH, 1);
         let line = &head.lines[0];
         let left = line.glyphs[0].x;
         assert!((left - (WIDTH - line.width + left) / 2.0).abs() < 0.6, "centred: starts at {left}, ends at {}", line.width);
@@ -223,9 +225,9 @@ mod tests {
     #[test]
     fn kaiming_is_an_option_of_the_style() {
         let text = "甲，乙，丙，丁";
-        let quanjiao = set(fonts(), None, text, &Style { align: Align::Left, first_indent_em: 0.0, ..Style::body(SIZE) }, WIDTH, 1);
+        let quanjiao = set(&Shaper::new(fonts()), None, text, &Style { align: Align::Left, first_indent_em: 0.0, ..Style::body(SIZE) }, WIDTH, 1);
         let kaiming = set(
-            fonts(),
+            &Shaper::new(fonts()),
             None,
             text,
             &Style { align: Align::Left, first_indent_em: 0.0, punctuation: PunctMode::Kaiming, ..Style::body(SIZE) },
@@ -239,14 +241,14 @@ mod tests {
     #[test]
     fn letter_spacing_tracks_every_character() {
         let style = Style { letter_spacing_em: 0.5, ..Style::headline(Face::SansBold, SIZE, Align::Left) };
-        let set = set(fonts(), None, "江城", &style, WIDTH, 1);
+        let set = set(&Shaper::new(fonts()), None, "江城", &style, WIDTH, 1);
         assert!((set.lines[0].glyphs[1].x - set.lines[0].glyphs[0].x - 1.5 * SIZE).abs() < 0.01);
     }
 
     #[test]
     fn a_run_in_lead_shares_the_first_line_in_its_own_face() {
         let lead = "本报讯（记者 某某）";
-        let set = set(fonts(), Some((lead, Face::SerifBold)), TEXT, &Style::body(SIZE), WIDTH, 1);
+        let set = set(&Shaper::new(fonts()), Some((lead, Face::SerifBold)), TEXT, &Style::body(SIZE), WIDTH, 1);
         let first = &set.lines[0];
         assert!((first_ink_start(first) - 2.0 * SIZE).abs() < 0.01, "the paragraph's indent, before the lead");
         assert!((first.width - WIDTH).abs() < 0.02, "the shared line is flush");
@@ -261,7 +263,7 @@ mod tests {
 
     #[test]
     fn a_missing_character_is_reported_with_its_line_and_kept() {
-        let set = set(fonts(), None, "江\u{0378}城", &Style::body(SIZE), WIDTH, 77);
+        let set = set(&Shaper::new(fonts()), None, "江\u{0378}城", &Style::body(SIZE), WIDTH, 77);
         assert_eq!(set.warnings.len(), 1);
         assert_eq!(set.warnings[0].line, 77);
         assert_eq!(set.lines[0].text(), "江\u{0378}城");

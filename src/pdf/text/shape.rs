@@ -9,11 +9,20 @@
 //! The blanks of a punctuation mark are read from its ink: a closing or pause/stop mark whose
 //! ink lies in the left half of its em can give up the right half, an opening mark with its ink
 //! in the right half the left half. A mark drawn centered (some faces' ！？) gives up nothing.
+//!
+//! A [`Shaper`] looks each character up in the fonts once (cmap, fallback, advance, ink) and
+//! keeps what it found, in ems, for every later occurrence at any size: an edition shapes
+//! tens of thousands of characters, a few thousand of them distinct.
 
+use std::cell::RefCell;
+
+use crate::fonts::Face;
 use crate::model::Warning;
 use crate::pdf::fonts::{FaceId, FontSet};
 
-use super::Style;
+use super::breaking::{NO_LINE_END, NO_LINE_START};
+use super::justify::{is_han_like, takes_glue};
+use super::{GlyphText, Style};
 
 /// What a character is to the compositor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,7 +68,7 @@ pub struct Unit {
     pub ch: char,
     /// The source text the glyph stands for: the character plus any invisible characters
     /// following it (variation selectors, zero-width joiners) that have no glyph of their own.
-    pub text: String,
+    pub text: GlyphText,
     pub face: FaceId,
     pub gid: u16,
     pub class: Class,
@@ -74,6 +83,38 @@ pub struct Unit {
     pub scale_x: f32,
     /// True when no face has the character: the glyph drawn is the marker 〓.
     pub missing: bool,
+    /// What breaking and justifying ask of the character at every pair, answered once per
+    /// character: see [`CharTraits`].
+    pub traits: CharTraits,
+}
+
+/// A character's part in line breaking and spacing, from the character and its class.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CharTraits {
+    /// No line may start with it ([`NO_LINE_START`]).
+    pub no_line_start: bool,
+    /// No line may end with it ([`NO_LINE_END`]).
+    pub no_line_end: bool,
+    /// The Latin side of the CJK–Latin glue ([`takes_glue`]).
+    pub takes_glue: bool,
+    /// The CJK side of that glue ([`is_han_like`]).
+    pub han_like: bool,
+}
+
+/// The CJK Unified Ideographs block: the bulk of any Chinese text, and in neither list of
+/// marks a line may not start or end with, so those lists need not be scanned for it.
+const UNIFIED_IDEOGRAPHS: std::ops::RangeInclusive<char> = '\u{4E00}'..='\u{9FFF}';
+
+impl CharTraits {
+    fn of(ch: char, class: Class) -> CharTraits {
+        let ideograph = UNIFIED_IDEOGRAPHS.contains(&ch);
+        CharTraits {
+            no_line_start: !ideograph && NO_LINE_START.contains(ch),
+            no_line_end: !ideograph && NO_LINE_END.contains(ch),
+            takes_glue: takes_glue(ch, class),
+            han_like: is_han_like(ch, class),
+        }
+    }
 }
 
 /// The shaped run.
@@ -99,7 +140,14 @@ const FULL_WIDTH: f32 = 0.95;
 
 /// Characters that carry no glyph and ride along with the one before.
 fn is_invisible(ch: char) -> bool {
-    matches!(ch, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{FE00}'..='\u{FE0F}' | '\u{E0100}'..='\u{E01EF}')
+    // Asked of every character: the common ones (Latin, punctuation, Han) are let go after
+    // two comparisons.
+    match ch {
+        '\u{200B}'..='\u{200D}' | '\u{2060}' => true,
+        _ if ch < '\u{FE00}' => false,
+        '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}' | '\u{E0100}'..='\u{E01EF}' => true,
+        _ => false,
+    }
 }
 
 /// The class of `ch`, where the character alone decides it.
@@ -118,32 +166,120 @@ pub fn class_of(ch: char) -> Option<Class> {
     })
 }
 
-/// Shapes `text` (no `\n` in it) in `style`.
-pub fn shape(fonts: &FontSet, text: &str, style: &Style, source_line: u32) -> Shaped {
-    let mut shaped = Shaped::default();
-    let em = style.size;
-    for ch in text.chars() {
-        if ch == '\r' {
-            continue;
+/// Shapes runs, remembering each character's lookup for the next time it is met (for the life
+/// of the shaper: one edition's runs, so nothing carries from one issue to the next but what
+/// the [`FontSet`] itself caches).
+pub struct Shaper<'a> {
+    fonts: &'a FontSet,
+    chars: RefCell<CharTable>,
+}
+
+/// How each character met so far sets, per style face: a two-level table by code point (a page
+/// of [`PAGE`] code points is allocated when one of them is first met), so finding a character
+/// again is a few loads, with no hashing.
+struct CharTable {
+    /// Per face of [`Face::ALL`], per page: each code point's index in `shapes`, plus one (0:
+    /// not met yet).
+    pages: [Vec<Option<Box<[u32; PAGE]>>>; Face::ALL.len()],
+    shapes: Vec<CharShape>,
+}
+
+/// Code points per page of a [`CharTable`]: Han text touches a hundred-odd pages of the BMP.
+const PAGE: usize = 256;
+
+impl CharTable {
+    /// How `ch` sets in `face`, looked up in `fonts` the first time.
+    fn get(&mut self, fonts: &FontSet, face: Face, ch: char) -> CharShape {
+        let pages = &mut self.pages[FaceId::shipped(face).index()];
+        let (page, slot) = (ch as usize / PAGE, ch as usize % PAGE);
+        if page >= pages.len() {
+            pages.resize_with(page + 1, || None);
         }
-        if is_invisible(ch) {
-            match shaped.units.last_mut() {
-                Some(unit) => unit.text.push(ch),
-                // Nothing to ride on: keep it on a zero-width space so it is not lost.
-                None => shaped.units.push(space_unit(fonts, style, ch, 0.0)),
+        let page = pages[page].get_or_insert_with(|| Box::new([0; PAGE]));
+        if page[slot] == 0 {
+            self.shapes.push(look_up(fonts, face, ch));
+            page[slot] = self.shapes.len() as u32;
+        }
+        self.shapes[page[slot] as usize - 1]
+    }
+}
+
+/// How a character sets in a style's face, at any size: its glyph and class, and its width,
+/// glyph offset and blanks in ems. A unit's are these times its size, the last operation of
+/// each, so a unit shaped from the table is exactly the one a fresh lookup would give.
+#[derive(Debug, Clone, Copy)]
+struct CharShape {
+    face: FaceId,
+    gid: u16,
+    class: Class,
+    missing: bool,
+    width_em: f32,
+    offset_em: f32,
+    blank_left_em: f32,
+    blank_right_em: f32,
+    scale_x: f32,
+    traits: CharTraits,
+}
+
+impl CharShape {
+    fn unit(&self, ch: char, em: f32) -> Unit {
+        Unit {
+            ch,
+            text: GlyphText::from_char(ch),
+            face: self.face,
+            gid: self.gid,
+            class: self.class,
+            width: self.width_em * em,
+            offset: self.offset_em * em,
+            blank_left: self.blank_left_em * em,
+            blank_right: self.blank_right_em * em,
+            scale_x: self.scale_x,
+            missing: self.missing,
+            traits: self.traits,
+        }
+    }
+
+    /// A space of `width_em` in the style's own face.
+    fn space(fonts: &FontSet, face: Face, ch: char, width_em: f32) -> CharShape {
+        CharShape {
+            face: FaceId::shipped(face),
+            gid: fonts.shipped(face).glyph(' ').unwrap_or(0),
+            class: Class::Space,
+            missing: false,
+            width_em,
+            offset_em: 0.0,
+            blank_left_em: 0.0,
+            blank_right_em: 0.0,
+            scale_x: 1.0,
+            traits: CharTraits::of(ch, Class::Space),
+        }
+    }
+}
+
+impl<'a> Shaper<'a> {
+    pub fn new(fonts: &'a FontSet) -> Shaper<'a> {
+        Shaper { fonts, chars: RefCell::new(CharTable { pages: Default::default(), shapes: Vec::new() }) }
+    }
+
+    /// Shapes `text` (no `\n` in it) in `style`.
+    pub fn shape(&self, text: &str, style: &Style, source_line: u32) -> Shaped {
+        let mut shaped = Shaped { units: Vec::with_capacity(text.chars().count()), warnings: Vec::new() };
+        let em = style.size;
+        let mut chars = self.chars.borrow_mut();
+        for ch in text.chars() {
+            if ch == '\r' {
+                continue;
             }
-            continue;
-        }
-        let ch_class = class_of(ch);
-        if ch_class == Some(Class::Space) {
-            let face = fonts.shipped(style.face);
-            let width = if ch == IDEOGRAPHIC_SPACE { 1.0 } else { face.glyph(' ').map_or(0.25, |g| face.advance_em(g)) } * em;
-            shaped.units.push(space_unit(fonts, style, ch, width));
-            continue;
-        }
-        let (face_id, gid, missing) = match fonts.resolve(style.face, ch) {
-            Some((face, gid)) => (face, gid, false),
-            None => {
+            if is_invisible(ch) {
+                match shaped.units.last_mut() {
+                    Some(unit) => unit.text.push(ch),
+                    // Nothing to ride on: keep it on a zero-width space so it is not lost.
+                    None => shaped.units.push(CharShape::space(self.fonts, style.face, ch, 0.0).unit(ch, em)),
+                }
+                continue;
+            }
+            let shape = chars.get(self.fonts, style.face, ch);
+            if shape.missing {
                 shaped.warnings.push(Warning {
                     line: source_line,
                     message: format!(
@@ -151,87 +287,85 @@ pub fn shape(fonts: &FontSet, text: &str, style: &Style, source_line: u32) -> Sh
                         ch as u32
                     ),
                 });
-                let (face, gid) = fonts.resolve(style.face, MISSING_MARK).unwrap_or((FaceId::shipped(style.face), 0));
-                (face, gid, true)
             }
-        };
-        let face = fonts.face(face_id);
-        let advance = face.advance_em(gid);
-        let class = match ch_class {
-            _ if missing => Class::Ideograph,
-            Some(class) => class,
-            // Symbols and letters beyond ASCII: full-width ones sit on the em, others are Latin.
-            None if advance >= FULL_WIDTH => Class::Ideograph,
-            None => Class::Latin,
-        };
-        let mut unit = Unit {
-            ch,
-            text: ch.to_string(),
-            face: face_id,
-            gid,
-            class,
-            width: em,
-            offset: 0.0,
-            blank_left: 0.0,
-            blank_right: 0.0,
-            scale_x: 1.0,
-            missing,
-        };
-        let half = 0.5;
-        // Only marks are placed by their ink; measuring an outline is not free.
-        let ink = || face.ink_x_em(gid).unwrap_or((0.0, advance));
-        match class {
-            Class::Ideograph => unit.offset = (1.0 - advance).max(0.0) / 2.0 * em,
-            Class::Opening => {
-                let (ink_left, _) = ink();
-                unit.offset = (1.0 - advance) * em;
-                if (1.0 - advance) + ink_left >= half - HALF_EM_TOLERANCE {
-                    unit.blank_left = half * em;
-                }
-            }
-            Class::Closing | Class::Pause | Class::Stop => {
-                let (_, ink_right) = ink();
-                if ink_right <= half + HALF_EM_TOLERANCE {
-                    unit.blank_right = half * em;
-                }
-            }
-            Class::Middle => {
-                let (ink_left, ink_right) = ink();
-                unit.width = half * em;
-                unit.offset = (half / 2.0 - (ink_left + ink_right) / 2.0) * em;
-            }
-            Class::Dash => {
-                let (ink_left, ink_right) = ink();
-                let ink = ink_right - ink_left;
-                if ink > 0.0 && ink < 1.0 {
-                    unit.scale_x = 1.0 / ink;
-                    unit.offset = -ink_left * unit.scale_x * em;
-                }
-            }
-            Class::Ellipsis => unit.offset = (1.0 - advance).max(0.0) / 2.0 * em,
-            Class::Latin => unit.width = advance * em,
-            Class::Space => {}
+            shaped.units.push(shape.unit(ch, em));
         }
-        shaped.units.push(unit);
+        shaped
     }
-    shaped
 }
 
-fn space_unit(fonts: &FontSet, style: &Style, ch: char, width: f32) -> Unit {
-    let face = fonts.shipped(style.face);
-    Unit {
-        ch,
-        text: ch.to_string(),
-        face: FaceId::shipped(style.face),
-        gid: face.glyph(' ').unwrap_or(0),
-        class: Class::Space,
-        width,
-        offset: 0.0,
-        blank_left: 0.0,
-        blank_right: 0.0,
-        scale_x: 1.0,
-        missing: false,
+/// How `ch` sets in a run styled with `preferred`, from the fonts.
+fn look_up(fonts: &FontSet, preferred: Face, ch: char) -> CharShape {
+    let ch_class = class_of(ch);
+    if ch_class == Some(Class::Space) {
+        let face = fonts.shipped(preferred);
+        let width_em = if ch == IDEOGRAPHIC_SPACE { 1.0 } else { face.glyph(' ').map_or(0.25, |g| face.advance_em(g)) };
+        return CharShape::space(fonts, preferred, ch, width_em);
     }
+    let (face_id, gid, missing) = match fonts.resolve(preferred, ch) {
+        Some((face, gid)) => (face, gid, false),
+        None => {
+            let (face, gid) = fonts.resolve(preferred, MISSING_MARK).unwrap_or((FaceId::shipped(preferred), 0));
+            (face, gid, true)
+        }
+    };
+    let face = fonts.face(face_id);
+    let advance = face.advance_em(gid);
+    let class = match ch_class {
+        _ if missing => Class::Ideograph,
+        Some(class) => class,
+        // Symbols and letters beyond ASCII: full-width ones sit on the em, others are Latin.
+        None if advance >= FULL_WIDTH => Class::Ideograph,
+        None => Class::Latin,
+    };
+    let mut shape = CharShape {
+        face: face_id,
+        gid,
+        class,
+        missing,
+        width_em: 1.0,
+        offset_em: 0.0,
+        blank_left_em: 0.0,
+        blank_right_em: 0.0,
+        scale_x: 1.0,
+        traits: CharTraits::of(ch, class),
+    };
+    let half = 0.5;
+    // Only marks are placed by their ink; measuring an outline is not free.
+    let ink = || face.ink_x_em(gid).unwrap_or((0.0, advance));
+    match class {
+        Class::Ideograph => shape.offset_em = (1.0 - advance).max(0.0) / 2.0,
+        Class::Opening => {
+            let (ink_left, _) = ink();
+            shape.offset_em = 1.0 - advance;
+            if (1.0 - advance) + ink_left >= half - HALF_EM_TOLERANCE {
+                shape.blank_left_em = half;
+            }
+        }
+        Class::Closing | Class::Pause | Class::Stop => {
+            let (_, ink_right) = ink();
+            if ink_right <= half + HALF_EM_TOLERANCE {
+                shape.blank_right_em = half;
+            }
+        }
+        Class::Middle => {
+            let (ink_left, ink_right) = ink();
+            shape.width_em = half;
+            shape.offset_em = half / 2.0 - (ink_left + ink_right) / 2.0;
+        }
+        Class::Dash => {
+            let (ink_left, ink_right) = ink();
+            let ink = ink_right - ink_left;
+            if ink > 0.0 && ink < 1.0 {
+                shape.scale_x = 1.0 / ink;
+                shape.offset_em = -ink_left * shape.scale_x;
+            }
+        }
+        Class::Ellipsis => shape.offset_em = (1.0 - advance).max(0.0) / 2.0,
+        Class::Latin => shape.width_em = advance,
+        Class::Space => {}
+    }
+    shape
 }
 
 #[cfg(test)]
@@ -243,6 +377,11 @@ pub(crate) mod tests {
     pub(crate) fn fonts() -> &'static FontSet {
         static FONTS: OnceLock<FontSet> = OnceLock::new();
         FONTS.get_or_init(|| FontSet::load(&FontDir::locate(None).unwrap()).unwrap())
+    }
+
+    /// `text` shaped by a shaper of its own.
+    pub(crate) fn shape(fonts: &FontSet, text: &str, style: &Style, source_line: u32) -> Shaped {
+        Shaper::new(fonts).shape(text, style, source_line)
     }
 
     fn units(text: &str, face: Face) -> Vec<Unit> {
@@ -311,6 +450,61 @@ pub(crate) mod tests {
         assert_eq!(shaped.warnings[0].line, 42);
         // Known characters are not reported.
         assert!(shape(fonts(), "甲乙", &Style::body(10.0), 1).warnings.is_empty());
+    }
+
+    #[test]
+    fn a_character_met_again_shapes_as_a_fresh_lookup_would_at_any_size() {
+        let text = "中，“·—i　 〓";
+        let shaper = Shaper::new(fonts());
+        for size in [9.0, 10.5, 23.7] {
+            for face in Face::ALL {
+                let style = Style { face, ..Style::body(size) };
+                // The shaper has met these characters before (other sizes, other faces).
+                let again = shaper.shape(text, &style, 1).units;
+                assert_eq!(again, shape(fonts(), text, &style, 1).units, "{face} at {size}");
+            }
+        }
+        // Each face of the style keeps its own answers.
+        let serif = shaper.shape("“", &Style::body(10.0), 1).units;
+        let kai = shaper.shape("“", &Style::caption(10.0), 1).units;
+        assert_ne!(serif[0].face, kai[0].face);
+    }
+
+    #[test]
+    fn a_missing_character_is_reported_each_time_it_occurs() {
+        let shaper = Shaper::new(fonts());
+        for line in [3, 4] {
+            let shaped = shaper.shape("\u{0378}甲", &Style::body(10.0), line);
+            assert_eq!(shaped.warnings.len(), 1);
+            assert_eq!(shaped.warnings[0].line, line);
+            assert!(shaped.units[0].missing);
+        }
+    }
+
+    #[test]
+    fn units_carry_their_characters_break_and_glue_traits() {
+        let u = units("，“A中", Face::SerifRegular);
+        assert!(u[0].traits.no_line_start && !u[0].traits.no_line_end);
+        assert!(u[1].traits.no_line_end && !u[1].traits.no_line_start);
+        assert!(u[2].traits.takes_glue && !u[2].traits.han_like);
+        assert!(u[3].traits.han_like && !u[3].traits.takes_glue);
+    }
+
+    #[test]
+    fn the_ideograph_block_is_in_neither_list_of_prohibited_marks() {
+        for ch in UNIFIED_IDEOGRAPHS {
+            assert!(!NO_LINE_START.contains(ch) && !NO_LINE_END.contains(ch), "{ch}");
+        }
+    }
+
+    #[test]
+    fn invisible_characters_are_told_apart_from_their_neighbours() {
+        for ch in ['\u{200B}', '\u{200D}', '\u{2060}', '\u{FE00}', '\u{FE0F}', '\u{FEFF}', '\u{E0100}', '\u{E01EF}'] {
+            assert!(is_invisible(ch), "U+{:04X}", ch as u32);
+        }
+        for ch in ['a', '\u{200A}', '\u{200E}', '\u{205F}', '中', '\u{FDFF}', '\u{FE10}', '\u{FF0C}', '\u{E00FF}', '\u{E01F0}'] {
+            assert!(!is_invisible(ch), "U+{:04X}", ch as u32);
+        }
     }
 
     #[test]
