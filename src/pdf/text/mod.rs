@@ -23,7 +23,7 @@ pub mod lines;
 pub mod paragraph;
 pub mod shape;
 
-use std::fmt;
+use compact_str::CompactString;
 
 use crate::fonts::Face;
 use crate::model::Warning;
@@ -132,86 +132,10 @@ pub struct Glyph {
 }
 
 /// The source characters a glyph stands for: its character and any invisible ones riding on
-/// it (variation selectors, joiners). Held in place when they fit [`GLYPH_TEXT_INLINE`] bytes
-/// (any character with a selector or two), so that a line's glyphs are one allocation, not one
-/// a glyph; a longer cluster is kept on the heap.
-pub struct GlyphText(GlyphTextRepr);
-
-enum GlyphTextRepr {
-    Inline { len: u8, bytes: [u8; GLYPH_TEXT_INLINE] },
-    Heap(Box<str>),
-}
-
-/// Bytes a [`GlyphText`] holds in place: with its length and tag, the 24 bytes its `Box<str>`
-/// and tag take anyway (a `String`'s size).
-pub const GLYPH_TEXT_INLINE: usize = 22;
-
-impl GlyphText {
-    /// The text of one character.
-    pub fn from_char(ch: char) -> GlyphText {
-        let mut bytes = [0; GLYPH_TEXT_INLINE];
-        let len = ch.encode_utf8(&mut bytes).len() as u8;
-        GlyphText(GlyphTextRepr::Inline { len, bytes })
-    }
-
-    /// Appends `ch` (an invisible character riding on the glyph).
-    pub fn push(&mut self, ch: char) {
-        match &mut self.0 {
-            GlyphTextRepr::Inline { len, bytes } if usize::from(*len) + ch.len_utf8() <= GLYPH_TEXT_INLINE => {
-                *len += ch.encode_utf8(&mut bytes[usize::from(*len)..]).len() as u8;
-            }
-            _ => {
-                let mut text = String::from(self.as_str());
-                text.push(ch);
-                self.0 = GlyphTextRepr::Heap(text.into_boxed_str());
-            }
-        }
-    }
-
-    pub fn as_str(&self) -> &str {
-        match &self.0 {
-            // SAFETY: only whole characters, encoded by `char::encode_utf8`, are ever written
-            // into `bytes[..len]`, so it is UTF-8 (the renderer reads every glyph's text).
-            GlyphTextRepr::Inline { len, bytes } => unsafe { std::str::from_utf8_unchecked(&bytes[..usize::from(*len)]) },
-            GlyphTextRepr::Heap(text) => text,
-        }
-    }
-}
-
-impl Clone for GlyphText {
-    /// A copy of the bytes held in place (every glyph's text but a long cluster's): what
-    /// building a line does for each of its glyphs.
-    fn clone(&self) -> GlyphText {
-        match &self.0 {
-            GlyphTextRepr::Inline { len, bytes } => GlyphText(GlyphTextRepr::Inline { len: *len, bytes: *bytes }),
-            GlyphTextRepr::Heap(text) => GlyphText(GlyphTextRepr::Heap(text.clone())),
-        }
-    }
-}
-
-impl fmt::Debug for GlyphText {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(self.as_str(), f)
-    }
-}
-
-impl PartialEq for GlyphText {
-    fn eq(&self, other: &GlyphText) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-
-impl PartialEq<str> for GlyphText {
-    fn eq(&self, other: &str) -> bool {
-        self.as_str() == other
-    }
-}
-
-impl PartialEq<&str> for GlyphText {
-    fn eq(&self, other: &&str) -> bool {
-        self.as_str() == *other
-    }
-}
+/// it (variation selectors, joiners). A `CompactString` holds up to 24 bytes in place (any
+/// character with a selector or two), so that a line's glyphs are one allocation, not one a
+/// glyph; a longer cluster goes to the heap.
+pub type GlyphText = CompactString;
 
 /// One set line.
 #[derive(Debug, Clone, PartialEq)]
@@ -272,26 +196,23 @@ mod tests {
     use super::*;
 
     #[test]
-    fn glyph_text_holds_a_character_and_its_riders() {
-        let mut text = GlyphText::from_char('葛');
-        assert_eq!(text, "葛");
+    fn glyph_text_holds_a_character_and_its_riders_in_place() {
+        let mut text = GlyphText::from("葛");
         text.push('\u{E0100}');
         assert_eq!(text.as_str(), "葛\u{E0100}");
+        assert!(!text.is_heap_allocated());
         assert_eq!(std::mem::size_of::<GlyphText>(), std::mem::size_of::<String>());
     }
 
     #[test]
-    fn glyph_text_longer_than_its_place_moves_to_the_heap_whole() {
+    fn glyph_text_longer_than_its_place_is_kept_whole() {
         // A family emoji: four people joined by three zero-width joiners, 25 bytes.
-        const _: () = assert!(GLYPH_TEXT_INLINE < 25);
         let cluster = "👨\u{200D}👩\u{200D}👧\u{200D}👦";
-        let mut chars = cluster.chars();
-        let mut text = GlyphText::from_char(chars.next().unwrap());
-        for ch in chars {
+        let mut text = GlyphText::default();
+        for ch in cluster.chars() {
             text.push(ch);
         }
         assert_eq!(text.as_str(), cluster);
-        assert!(matches!(text.0, GlyphTextRepr::Heap(_)));
-        assert_eq!(text.clone(), GlyphText(GlyphTextRepr::Heap(cluster.into())));
+        assert!(text.is_heap_allocated());
     }
 }

@@ -225,7 +225,7 @@ impl CharShape {
     fn unit(&self, ch: char, em: f32) -> Unit {
         Unit {
             ch,
-            text: GlyphText::from_char(ch),
+            text: GlyphText::from(ch.encode_utf8(&mut [0; 4]) as &str),
             face: self.face,
             gid: self.gid,
             class: self.class,
