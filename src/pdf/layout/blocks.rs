@@ -978,6 +978,33 @@ impl Bands {
     }
 }
 
+/// Where [`balance`]'s bisection starts: just under the least height any fill could take (the
+/// units' area over the columns, or the tallest unit), and a height that holds every unit.
+fn height_bounds(total: f32, tallest: f32, offsets: &[f32]) -> (f32, f32) {
+    let max_off = offsets.iter().cloned().fold(0.0, f32::max);
+    ((total / offsets.len() as f32).max(tallest) - EPS, total + max_off + tallest)
+}
+
+/// [`balance`]'s bisection between `lo` and `hi` (which fits): the least height, to within
+/// 0.05 pt or 40 steps, at which `fits` says yes.
+fn bisect(mut lo: f32, mut hi: f32, mut fits: impl FnMut(f32) -> bool) -> f32 {
+    if fits(lo) {
+        hi = lo;
+    }
+    for _ in 0..40 {
+        if hi - lo < 0.05 {
+            break;
+        }
+        let mid = (lo + hi) / 2.0;
+        if fits(mid) {
+            hi = mid;
+        } else {
+            lo = mid;
+        }
+    }
+    hi
+}
+
 /// The least column height that holds the units: the columns balanced.
 ///
 /// A bisection on the height, each step asking whether the units fit; the answer is the fill at
@@ -993,9 +1020,7 @@ pub fn balance(units: &[(f32, bool)], offsets: &[f32]) -> f32 {
     }
     let total: f32 = units.iter().map(|u| u.0).sum();
     let tallest = units.iter().map(|u| u.0).fold(0.0, f32::max);
-    let max_off = offsets.iter().cloned().fold(0.0, f32::max);
-    let mut lo = (total / offsets.len() as f32).max(tallest) - EPS;
-    let mut hi = total + max_off + tallest;
+    let (lo, hi) = height_bounds(total, tallest, offsets);
     let mut known = Bands { fitted: None, short_below: f32::NEG_INFINITY };
     // Most blocks balance within a few units of their area over their columns: climb from there
     // through the heights at which the fill changes, so the bisection finds its answers known.
@@ -1011,24 +1036,10 @@ pub fn balance(units: &[(f32, bool)], offsets: &[f32]) -> f32 {
             h = h.next_up();
         }
     }
-    let mut fits = |height: f32| match known.answer(height) {
+    let hi = bisect(lo, hi, |height| match known.answer(height) {
         Some(fits) => fits,
         None => known.learn(fill_each(units, offsets, height, |_, _| {})).fits,
-    };
-    if fits(lo) {
-        hi = lo;
-    }
-    for _ in 0..40 {
-        if hi - lo < 0.05 {
-            break;
-        }
-        let mid = (lo + hi) / 2.0;
-        if fits(mid) {
-            hi = mid;
-        } else {
-            lo = mid;
-        }
-    }
+    });
     // Report the height the fullest column actually reaches, not the search's bound: that of
     // the fill at `hi`, made already unless `hi` lies outside the band of the fill kept.
     match known.fitted {
@@ -1100,24 +1111,8 @@ mod tests {
     fn balance_filling_every_step(units: &[(f32, bool)], offsets: &[f32]) -> f32 {
         let total: f32 = units.iter().map(|u| u.0).sum();
         let tallest = units.iter().map(|u| u.0).fold(0.0, f32::max);
-        let max_off = offsets.iter().cloned().fold(0.0, f32::max);
-        let mut lo = (total / offsets.len() as f32).max(tallest) - EPS;
-        let mut hi = total + max_off + tallest;
-        let fits = |height: f32| fill(units, offsets, height).is_some();
-        if fits(lo) {
-            hi = lo;
-        }
-        for _ in 0..40 {
-            if hi - lo < 0.05 {
-                break;
-            }
-            let mid = (lo + hi) / 2.0;
-            if fits(mid) {
-                hi = mid;
-            } else {
-                lo = mid;
-            }
-        }
+        let (lo, hi) = height_bounds(total, tallest, offsets);
+        let hi = bisect(lo, hi, |height| fill(units, offsets, height).is_some());
         let mut used: Vec<f32> = offsets.to_vec();
         let cols = fill(units, offsets, hi).expect("the upper bound holds every unit");
         for (u, c) in units.iter().zip(cols) {
