@@ -201,10 +201,27 @@ fn normalized(path: &Path) -> PathBuf {
     }
 }
 
+/// Keeps the rest of the process on the kernel's small pages. The allocator takes transparent
+/// huge pages where the system allows them: a fault maps and zeroes 2 MB, not 4 KB, and one
+/// issue's PDF is made with a fifth of the page faults (jialing's: 730 instead of 3 200, 6 ms
+/// sooner out of 66). But each core's heap then holds whole 2 MB pages it only partly uses,
+/// which costs a batch 40–60 MB at its peak (143–159 MB for 200 issues, against the 150 MB it
+/// must stay under; 97 MB on small pages) for no gain in time.
+fn small_pages_only() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: PR_SET_THP_DISABLE takes integer arguments and touches no memory of ours.
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+    }
+}
+
 /// Converts every job, in parallel, and tallies the outcomes. Progress goes to stderr: a bar on a
 /// terminal, one plain line per issue otherwise, nothing when quiet or for a single issue.
 pub fn run(jobs: &[Job], settings: &Settings) -> Summary {
     let started = Instant::now();
+    if jobs.len() > 1 {
+        small_pages_only();
+    }
     let progress = Progress::new(jobs.len() as u64, settings.quiet || jobs.len() < 2);
     let outcomes: Vec<Outcome> = jobs
         .par_iter()
