@@ -186,7 +186,8 @@ fn estimated_size(doc: &Document) -> usize {
     BYTES_PER_FILE + doc.objects.values().map(|o| written_size(o) + BYTES_PER_OBJECT).sum::<usize>()
 }
 
-/// At most how many bytes `object` takes written.
+/// How many bytes `object` takes written, on the high side (a real of extreme magnitude can
+/// take more; the file's buffer then grows, which costs time, not correctness).
 fn written_size(object: &Object) -> usize {
     /// A number, a boolean, null or a reference at its widest (`-1234567.123456`, `123 0 R`).
     const SCALAR: usize = 16;
