@@ -206,7 +206,7 @@ fn normalized(path: &Path) -> PathBuf {
 /// issue's PDF is made with a fifth of the page faults (jialing's: 730 instead of 3 200, 6 ms
 /// sooner out of 66). But each core's heap then holds whole 2 MB pages it only partly uses,
 /// which costs a batch 40–60 MB at its peak (143–159 MB for 200 issues, against the 150 MB it
-/// must stay under; 97 MB on small pages) for no gain in time.
+/// must stay under; 103–116 MB with them turned off here) for no gain in time.
 fn small_pages_only() {
     #[cfg(target_os = "linux")]
     // SAFETY: PR_SET_THP_DISABLE takes integer arguments and touches no memory of ours.

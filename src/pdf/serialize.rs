@@ -38,28 +38,29 @@ const LEVEL: i32 = 1;
 
 /// `bytes` deflated into a zlib stream.
 fn deflate(bytes: &[u8]) -> Vec<u8> {
-    thread_local! {
-        /// Kept for the thread's next stream: libdeflate allocates its match finder with the C
-        /// allocator, so a fresh one a stream costs fresh pages.
-        static COMPRESSOR: RefCell<libdeflater::Compressor> =
-            RefCell::new(libdeflater::Compressor::new(libdeflater::CompressionLvl::new(LEVEL).expect("a level libdeflate has")));
+    /// A thread's means to deflate, kept for its next stream.
+    struct Deflater {
+        /// libdeflate allocates its match finder with the C allocator: a fresh one a stream
+        /// would cost fresh pages.
+        compressor: libdeflater::Compressor,
+        /// What libdeflate writes into, its bound (about the input's size) long, and the
+        /// compressed bytes are then copied out of: paged in once, not once a stream, and the
+        /// streams do not keep their bounds' worth of memory (a photo's 614 KB make 79 KB).
+        out: Vec<u8>,
     }
     thread_local! {
-        /// libdeflate writes into a buffer of its bound, about the input's size, which a
-        /// stream's compressed bytes are then copied out of: kept for the thread's next stream,
-        /// it is paged in once, not once a stream (and the streams do not keep their bounds'
-        /// worth of memory: a photo's 614 KB of samples make 79 KB).
-        static BOUND: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+        static DEFLATER: RefCell<Deflater> = RefCell::new(Deflater {
+            compressor: libdeflater::Compressor::new(libdeflater::CompressionLvl::new(LEVEL).expect("a level libdeflate has")),
+            out: Vec::new(),
+        });
     }
-    COMPRESSOR.with_borrow_mut(|compressor| {
-        BOUND.with_borrow_mut(|out| {
-            let bound = compressor.zlib_compress_bound(bytes.len());
-            if out.len() < bound {
-                out.resize(bound, 0);
-            }
-            let len = compressor.zlib_compress(bytes, out).expect("the buffer is the bound libdeflate asked for");
-            out[..len].to_vec()
-        })
+    DEFLATER.with_borrow_mut(|Deflater { compressor, out }| {
+        let bound = compressor.zlib_compress_bound(bytes.len());
+        if out.len() < bound {
+            out.resize(bound, 0);
+        }
+        let len = compressor.zlib_compress(bytes, out).expect("the buffer is the bound libdeflate asked for");
+        out[..len].to_vec()
     })
 }
 
