@@ -58,7 +58,8 @@ pub enum Target {
 pub struct Settings {
     pub editions: Vec<Edition>,
     pub epub: epub::Options,
-    pub pdf: edition::Options,
+    /// `None` when no PDF is asked for (its template is not even read).
+    pub pdf: Option<edition::Options>,
     /// Run the PDF/X-1a pass over each PDF (the print-ready edition, `--pdfx`, the default);
     /// off, the screen edition with jump links (`--no-pdfx`).
     pub print_ready: bool,
@@ -201,27 +202,10 @@ fn normalized(path: &Path) -> PathBuf {
     }
 }
 
-/// Keeps the rest of the process on the kernel's small pages. The allocator takes transparent
-/// huge pages where the system allows them: a fault maps and zeroes 2 MB, not 4 KB, and one
-/// issue's PDF is made with a fifth of the page faults (jialing's: 730 instead of 3 200, 6 ms
-/// sooner out of 66). But each core's heap then holds whole 2 MB pages it only partly uses,
-/// which costs a batch 40–60 MB at its peak (143–159 MB for 200 issues, against the 150 MB it
-/// must stay under; 103–116 MB with them turned off here) for no gain in time.
-fn small_pages_only() {
-    #[cfg(target_os = "linux")]
-    // SAFETY: PR_SET_THP_DISABLE takes integer arguments and touches no memory of ours.
-    unsafe {
-        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
-    }
-}
-
 /// Converts every job, in parallel, and tallies the outcomes. Progress goes to stderr: a bar on a
 /// terminal, one plain line per issue otherwise, nothing when quiet or for a single issue.
 pub fn run(jobs: &[Job], settings: &Settings) -> Summary {
     let started = Instant::now();
-    if jobs.len() > 1 {
-        small_pages_only();
-    }
     let progress = Progress::new(jobs.len() as u64, settings.quiet || jobs.len() < 2);
     let outcomes: Vec<Outcome> = jobs
         .par_iter()
@@ -320,7 +304,8 @@ fn make(issue: &Issue, input: &Path, shown: &str, edition: Edition, settings: &S
             }
             // The print edition's PDF/X pass, and its warnings for photos too coarse for print,
             // are the edition's own.
-            let options = edition::Options { base: folder, print: settings.print_ready, ..settings.pdf.clone() };
+            let pdf = settings.pdf.as_ref().ok_or_else(|| Error::failed("a PDF was asked for without its settings"))?;
+            let options = edition::Options { base: folder, print: settings.print_ready, ..pdf.clone() };
             let (bytes, warnings) = edition::write(issue, &options)?;
             Ok((bytes, warning_lines(shown, &warnings)))
         }

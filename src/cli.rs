@@ -301,15 +301,22 @@ fn convert_to(
     if let Target::Folder(dir) = &target {
         std::fs::create_dir_all(dir).map_err(|e| Error::failed(format!("{}: cannot make the folder: {e}", dir.display())))?;
     }
-    let mut pdf_options = edition::Options::new(Path::new("."));
+    crate::tune_allocator(jobs.len());
     let print_ready = !pdf.as_ref().is_some_and(|p| p.no_pdfx);
-    if let Some(args) = pdf {
-        if let Some(t) = args.template {
-            pdf_options.template = Template::load(&t)?;
-        }
-        pdf_options.pages = args.pages;
-    }
-    pdf_options.font_dir = run.font_dir.clone();
+    let pdf_options = match pdf.filter(|_| editions.contains(&Edition::Pdf)) {
+        Some(args) => Some(edition::Options {
+            template: match args.template {
+                Some(t) => Template::load(&t)?,
+                None => Template::broadsheet(),
+            },
+            pages: args.pages,
+            font_dir: run.font_dir.clone(),
+            // Both set for each issue (batch::make).
+            base: PathBuf::from("."),
+            print: false,
+        }),
+        None => None,
+    };
     let epub_options = epub::Options {
         embed_fonts: !epub.is_some_and(|e| e.no_embed_fonts),
         font_dir: run.font_dir.clone(),
