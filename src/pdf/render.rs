@@ -28,6 +28,7 @@ use std::collections::BTreeMap;
 
 use lopdf::{Dictionary, Object, ObjectId, Stream};
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use printpdf::{
     Actions, Destination, DictItem, ExternalStream, ExternalXObject, LinkAnnotation, Mm, Op, PdfDocument, PdfPage,
     PdfSaveOptions, Pt, Px, RawImage, XObject, XObjectId,
@@ -289,19 +290,40 @@ struct GlyphUsage {
 
 impl GlyphUsage {
     fn collect(frames: &[Frame]) -> GlyphUsage {
-        let mut glyphs: BTreeMap<FaceId, BTreeMap<u16, String>> = BTreeMap::new();
+        // A page holds some ten thousand glyphs of a few thousand kinds: each is checked against
+        // a bit per glyph id of its face, and only a glyph met for the first time goes into the
+        // ordered map (a map lookup for every glyph was 1.1–1.5 ms of jialing's render).
+        let mut faces: Vec<(FaceId, Vec<u64>, Vec<(u16, &str)>)> = Vec::new();
         for frame in frames {
             for item in &frame.items {
-                if let Item::Text { line, .. } = item {
-                    for g in &line.glyphs {
-                        glyphs.entry(g.face).or_default().entry(g.gid).or_insert_with(|| g.text.as_str().to_owned());
+                let Item::Text { line, .. } = item else { continue };
+                for g in &line.glyphs {
+                    let at = match faces.iter().position(|(id, _, _)| *id == g.face) {
+                        Some(at) => at,
+                        None => {
+                            faces.push((g.face, vec![0; GLYPH_IDS / 64], Vec::new()));
+                            faces.len() - 1
+                        }
+                    };
+                    let (_, seen, first_uses) = &mut faces[at];
+                    let (word, bit) = (usize::from(g.gid) / 64, 1u64 << (g.gid % 64));
+                    if seen[word] & bit == 0 {
+                        seen[word] |= bit;
+                        first_uses.push((g.gid, g.text.as_str()));
                     }
                 }
             }
         }
+        let glyphs = faces
+            .into_iter()
+            .map(|(id, _, first_uses)| (id, first_uses.into_iter().map(|(gid, text)| (gid, text.to_owned())).collect()))
+            .collect();
         GlyphUsage { glyphs }
     }
 }
+
+/// Glyph ids a face can have: they are 16-bit.
+const GLYPH_IDS: usize = 1 << 16;
 
 /// The font resource name of a face: `PT0`, `PT1`, ….
 fn font_resource(face: FaceId) -> String {
@@ -316,6 +338,8 @@ struct FaceGlyphs {
     /// Original glyph id → (its code: the glyph id in the subset, its advance in whole
     /// thousandths of the em as /W gives it).
     codes: BTreeMap<u16, (u16, i64)>,
+    /// The same, hashed: the content streams look up every glyph they show.
+    lookup: FxHashMap<u16, (u16, i64)>,
 }
 
 impl FaceGlyphs {
@@ -328,8 +352,9 @@ impl FaceGlyphs {
         let codes = glyphs
             .keys()
             .map(|&old| (old, (order.add(old), (f32::from(face.advance_units(old)) * GLYPH_UNITS / upem) as i64)))
-            .collect();
-        FaceGlyphs { order, codes }
+            .collect::<BTreeMap<_, _>>();
+        let lookup = codes.iter().map(|(&old, &code)| (old, code)).collect();
+        FaceGlyphs { order, codes, lookup }
     }
 }
 
@@ -578,9 +603,14 @@ fn text(w: &mut ContentWriter, line: &Line, x0: f32, baseline: f32, size: f32, c
     let mut current: Option<(FaceId, f32)> = None;
     let mut char_spacing = 0.0_f32;
     let mut run: Vec<u16> = Vec::with_capacity(line.glyphs.len());
+    // A line's glyphs are mostly of one face: it is looked up when the face changes.
+    let mut face: Option<(FaceId, &FaceGlyphs)> = None;
     for glyph in &line.glyphs {
+        if face.is_none_or(|(id, _)| id != glyph.face) {
+            face = faces.get(&glyph.face).map(|f| (glyph.face, f));
+        }
         // Every glyph of every frame was collected, so its face is embedded and has it.
-        let Some(&(code, width)) = faces.get(&glyph.face).and_then(|f| f.codes.get(&glyph.gid)) else { continue };
+        let Some(&(code, width)) = face.and_then(|(_, f)| f.lookup.get(&glyph.gid)) else { continue };
         if current.map(|c| c.0) != Some(glyph.face) {
             w.glyphs(&run);
             run.clear();
