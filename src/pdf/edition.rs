@@ -60,6 +60,12 @@ struct Engine<'a> {
     shaped: RefCell<HashMap<RunKind, HashMap<String, ShapedRun>>>,
 }
 
+impl<'a> Engine<'a> {
+    fn new(fonts: &'a FontSet) -> Engine<'a> {
+        Engine { shaper: Shaper::new(fonts), warnings: RefCell::new(Vec::new()), shaped: RefCell::new(HashMap::new()) }
+    }
+}
+
 /// What a counted run is set in and where it came from: its face, its size (as bits), its source
 /// line.
 type RunKind = (Face, u32, u32);
@@ -126,12 +132,15 @@ pub fn write(issue: &Issue, opts: &Options) -> Result<(Vec<u8>, Vec<Warning>)> {
     // Refused before any work: the print file needs the issue's date.
     let print = if opts.print { Some(PdfxMeta::for_issue(issue, NEWSPAPER_BLEED_PT)?) } else { None };
     let fonts = FontSet::shared(&FontDir::locate(opts.font_dir.as_deref())?)?;
-    let engine = Engine { shaper: Shaper::new(&fonts), warnings: RefCell::new(Vec::new()), shaped: RefCell::new(HashMap::new()) };
+    let engine = Engine::new(&fonts);
+    // The second core sets half of the stories' bodies (crate::pdf::layout::jumps).
+    let mut helper = Engine::new(&fonts);
     let setter = Setter::new(&engine, &opts.template);
     let page_count = opts.pages.unwrap_or(issue.masthead.page_count).max(1);
     let mut warnings = Vec::new();
-    let edition = lay_out(&setter, issue, &opts.base, page_count, &mut warnings)?;
+    let edition = lay_out(&setter, Some(&mut helper), issue, &opts.base, page_count, &mut warnings)?;
     warnings.extend(engine.warnings.into_inner());
+    warnings.extend(helper.warnings.into_inner());
     let chapters: Vec<Vec<Chapter>> = edition
         .pages
         .iter()

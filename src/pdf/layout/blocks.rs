@@ -10,7 +10,7 @@
 
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
-use std::rc::Rc;
+use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
 use super::template::{Alignment, Cmyk, Geometry, Role, Template};
@@ -239,7 +239,7 @@ pub struct Story<L> {
     /// Headline group heights by kind and width (a few of them), and set captions, shared, not
     /// copied: the page search asks their heights at every step.
     head_heights: RefCell<Vec<((HeadKind, u32), f32)>>,
-    set_figures: RefCell<FxHashMap<(usize, u32), Rc<SetFigure<L>>>>,
+    set_figures: RefCell<FxHashMap<(usize, u32), Arc<SetFigure<L>>>>,
     /// Natural and most-open shapes by part and width: the page search asks for them often.
     shapes: RefCell<FxHashMap<(Part, u32, bool), Plan>>,
     /// The units' heights and the columns' offsets of the part [`Story::shape`] balances, kept
@@ -502,7 +502,7 @@ impl<L: Clone> Story<L> {
     }
 
     /// A figure's caption and credit at a span of columns, set on first use.
-    fn set_figure<M: Measure<Line = L>>(&self, s: &Setter<M>, index: usize, span: u32) -> Rc<SetFigure<L>> {
+    fn set_figure<M: Measure<Line = L>>(&self, s: &Setter<M>, index: usize, span: u32) -> Arc<SetFigure<L>> {
         if let Some(f) = self.set_figures.borrow().get(&(index, span)) {
             return f.clone();
         }
@@ -512,7 +512,7 @@ impl<L: Clone> Story<L> {
         let alt = fig.alt.as_ref().map(|(c, l, _)| s.set(c, &t.caption, width, *l)).unwrap_or_default();
         let caption = fig.caption.as_ref().map(|(c, l)| s.set(c, &t.caption, width, *l)).unwrap_or_default();
         let credit = fig.credit.as_ref().map(|(c, l)| s.set(c, &t.credit, width, *l)).unwrap_or_default();
-        let f = Rc::new(SetFigure { alt, caption, credit });
+        let f = Arc::new(SetFigure { alt, caption, credit });
         self.set_figures.borrow_mut().insert((index, span), f.clone());
         f
     }
