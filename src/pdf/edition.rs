@@ -17,7 +17,7 @@ use crate::fonts::{Face, FontDir};
 use crate::model::{Block, Issue, Warning};
 use crate::pdf::fonts::FontSet;
 use crate::pdf::frame::{Color, Frame, Item, LinkTarget, Picture};
-use crate::pdf::layout::blocks::Setter;
+use crate::pdf::layout::blocks::{placeable_photo, Setter};
 use crate::pdf::layout::jumps::lay_out;
 use crate::pdf::layout::template::{Alignment, Cmyk, Role, Template};
 use crate::pdf::layout::{Edition, Mark, Measure, SetLine};
@@ -131,6 +131,16 @@ fn color(c: Cmyk) -> Color {
 pub fn write(issue: &Issue, opts: &Options) -> Result<(Vec<u8>, Vec<Warning>)> {
     // Refused before any work: the print file needs the issue's date.
     let print = if opts.print { Some(PdfxMeta::for_issue(issue, NEWSPAPER_BLEED_PT)?) } else { None };
+    // The print edition's photos are decoded and separated on the second core while the pages
+    // are laid out (pdfx::PreparedPhotos).
+    std::thread::scope(|scope| {
+        let prepared = print.is_some().then(|| scope.spawn(|| pdfx::PreparedPhotos::of(&photo_files(issue, &opts.base))));
+        make(issue, opts, print.as_ref(), || prepared.map(|p| p.join().expect("preparing photos does not panic")).unwrap_or_default())
+    })
+}
+
+/// [`write`] once the photos are being prepared: `prepared` waits for them.
+fn make(issue: &Issue, opts: &Options, print: Option<&PdfxMeta>, prepared: impl FnOnce() -> pdfx::PreparedPhotos) -> Result<(Vec<u8>, Vec<Warning>)> {
     let fonts = FontSet::shared(&FontDir::locate(opts.font_dir.as_deref())?)?;
     let engine = Engine::new(&fonts);
     // The second core sets half of the stories' bodies (crate::pdf::layout::jumps).
@@ -163,9 +173,9 @@ pub fn write(issue: &Issue, opts: &Options) -> Result<(Vec<u8>, Vec<Warning>)> {
     let frames = frames(edition)?;
     let mut pdf = render(&fonts, &frames, &meta(issue))?;
     outline::add(&mut pdf, &titles, &chapters, &links, height)?;
-    if let Some(meta) = &print {
+    if let Some(meta) = print {
         // Render's content is press-ready as written (crate::pdf::content).
-        pdfx::make_print_ready(&mut pdf, meta, pdfx::ContentStreams::PressReady)?;
+        pdfx::make_print_ready(&mut pdf, meta, pdfx::ContentStreams::PressReady, &mut prepared())?;
         warnings.extend(coarse_photos(issue, &opts.base, &frames));
     }
     let pdf = serialize::save(pdf)?;
@@ -175,6 +185,21 @@ pub fn write(issue: &Issue, opts: &Options) -> Result<(Vec<u8>, Vec<Warning>)> {
     warnings.retain(|w| seen.insert((w.line, w.message.clone())));
     warnings.sort_by_key(|w| w.line);
     Ok((pdf, warnings))
+}
+
+/// The files of the photos the layout will place, each once.
+fn photo_files(issue: &Issue, base: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = issue
+        .articles()
+        .flat_map(|(_, a)| a.blocks.iter())
+        .filter_map(|b| match b {
+            Block::Image { src, .. } => placeable_photo(base, src).ok().map(|(path, _)| path),
+            _ => None,
+        })
+        .collect();
+    files.sort();
+    files.dedup();
+    files
 }
 
 /// A warning for each photo that prints under [`pdfx::MIN_PHOTO_PPI`] at its placed size (the

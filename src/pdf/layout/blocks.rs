@@ -1055,7 +1055,7 @@ pub fn balance(units: &[(f32, bool)], offsets: &[f32]) -> f32 {
 /// The file a photo's `src` names and its height-to-width ratio, or why it cannot be placed:
 /// paths leading out of the folder are refused unread (the EPUB's rule, shared), and
 /// sizes are read from the header only.
-fn placeable_photo(base: &Path, src: &str) -> Result<(PathBuf, f32), String> {
+pub(crate) fn placeable_photo(base: &Path, src: &str) -> Result<(PathBuf, f32), String> {
     let path = crate::epub::images::resolve(base, src)?;
     match image::image_dimensions(&path) {
         Ok((w, h)) if w > 0 && h > 0 && u64::from(w) * u64::from(h) <= MAX_PHOTO_PIXELS => Ok((path, h as f32 / w as f32)),

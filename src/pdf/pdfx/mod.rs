@@ -29,6 +29,7 @@ mod content;
 mod xmp;
 
 pub use check::{check, placed_images, PlacedImage, Violation};
+pub use colour::PreparedPhotos;
 pub(crate) use colour::{is_full_black, limit_ink};
 
 use std::collections::BTreeSet;
@@ -185,7 +186,7 @@ pub enum ContentStreams {
 /// Makes `bytes` (a finished PDF) a PDF/X-1a:2001 file for newsprint, or says why it cannot.
 pub fn make_pdfx(bytes: Vec<u8>, meta: &PdfxMeta) -> Result<Vec<u8>> {
     let mut doc = Document::load_mem(&bytes).map_err(|e| Error::failed(format!("PDF/X: cannot read the PDF: {e}")))?;
-    make_print_ready(&mut doc, meta, ContentStreams::Foreign)?;
+    make_print_ready(&mut doc, meta, ContentStreams::Foreign, &mut PreparedPhotos::default())?;
     crate::pdf::serialize::save(doc)
 }
 
@@ -193,8 +194,8 @@ pub fn make_pdfx(bytes: Vec<u8>, meta: &PdfxMeta) -> Result<Vec<u8>> {
 /// written and read back). Streams the pass writes are left plain for
 /// [`crate::pdf::serialize::save`] to compress, and the XMP packet quotes the placeholder ID
 /// that `save` replaces with the digest of the file. `content` says whether the page content
-/// needs rewriting for the press.
-pub fn make_print_ready(doc: &mut Document, meta: &PdfxMeta, content: ContentStreams) -> Result<()> {
+/// needs rewriting for the press; `prepared` holds photos already separated.
+pub fn make_print_ready(doc: &mut Document, meta: &PdfxMeta, content: ContentStreams, prepared: &mut PreparedPhotos) -> Result<()> {
     if doc.is_encrypted() {
         return Err(Error::failed("PDF/X: the PDF is encrypted, which PDF/X forbids"));
     }
@@ -208,7 +209,7 @@ pub fn make_print_ready(doc: &mut Document, meta: &PdfxMeta, content: ContentStr
     remove_interactivity(doc);
     remove_transparency_groups(doc);
     set_page_boxes(doc, meta.bleed_pt)?;
-    colour::convert_images(doc)?;
+    colour::convert_images(doc, prepared)?;
     colour::strip_overprint_from_states(doc);
     add_overprint_states(doc);
     if content == ContentStreams::Foreign {

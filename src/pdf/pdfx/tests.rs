@@ -598,9 +598,9 @@ fn the_renderers_content_is_what_the_rewrite_would_make_of_it() {
     frame.items.push(Item::Rect { x: 70.0, y: 100.0, w: 50.0, h: 20.0, stroke: None, fill: Some(Ink::cmyk(1.0, 1.0, 1.0, 1.0)) });
     let doc = crate::pdf::render::render(fonts(), &[frame], &crate::pdf::render::DocMeta::default()).unwrap();
     let mut kept_doc = doc.clone();
-    make_print_ready(&mut kept_doc, &meta(), ContentStreams::PressReady).unwrap();
+    make_print_ready(&mut kept_doc, &meta(), ContentStreams::PressReady, &mut PreparedPhotos::default()).unwrap();
     let mut rewritten = doc;
-    make_print_ready(&mut rewritten, &meta(), ContentStreams::Foreign).unwrap();
+    make_print_ready(&mut rewritten, &meta(), ContentStreams::Foreign, &mut PreparedPhotos::default()).unwrap();
     let page = |d: &Document| *d.get_pages().values().next().unwrap();
     let kept = operations(&kept_doc, page(&kept_doc));
     let rewritten = operations(&rewritten, page(&rewritten));
