@@ -116,8 +116,19 @@ fn compress(doc: &mut Document) {
 /// Deflates `stream`, which carries no filter; a stream that would not shrink stays plain. For
 /// a stream that is final before [`save`]: `save` leaves a stream with a filter as it is.
 pub fn deflate_now(stream: &mut Stream) {
-    debug_assert!(!stream.dict.has(b"Filter"), "a stream is deflated once");
     let compressed = deflate(&stream.content);
+    adopt_deflated(stream, compressed);
+}
+
+/// `content` deflated as [`deflate_now`] deflates a stream's, for a stream made later: see
+/// [`adopt_deflated`].
+pub fn deflated(content: &[u8]) -> Vec<u8> {
+    deflate(content)
+}
+
+/// Makes `stream` what [`deflate_now`] makes of it, given its content [`deflated`] already.
+pub fn adopt_deflated(stream: &mut Stream, compressed: Vec<u8>) {
+    debug_assert!(!stream.dict.has(b"Filter"), "a stream is deflated once");
     if compressed.len() < stream.content.len() {
         stream.set_content(compressed);
         stream.dict.set("Filter", Object::from("FlateDecode"));

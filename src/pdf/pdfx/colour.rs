@@ -449,8 +449,9 @@ pub struct PreparedPhotos(Vec<PreparedPhoto>);
 struct PreparedPhoto {
     jpeg: Vec<u8>,
     samples: Vec<u8>,
-    /// [`Separation::separate`] of all the samples, when they are RGB.
-    cmyk: Option<Vec<u8>>,
+    /// [`Separation::separate`] of all the samples, when they are RGB, and those deflated as
+    /// the writer would deflate them (crate::pdf::serialize): the pass's stream is then final.
+    cmyk: Option<(Vec<u8>, Vec<u8>)>,
 }
 
 impl PreparedPhotos {
@@ -468,7 +469,11 @@ impl PreparedPhotos {
                 .ok()
                 .and_then(|r| r.into_dimensions().ok())
                 .is_some_and(|(w, h)| samples.len() == w as usize * h as usize * 3);
-            let cmyk = is_rgb.then(|| Separation::get().separate(&samples));
+            let cmyk = is_rgb.then(|| {
+                let cmyk = Separation::get().separate(&samples);
+                let deflated = crate::pdf::serialize::deflated(&cmyk);
+                (cmyk, deflated)
+            });
             photos.push(PreparedPhoto { jpeg, samples, cmyk });
         }
         PreparedPhotos(photos)
@@ -578,13 +583,14 @@ fn convert_image(stream: &Stream, doc: &Document, prepared: &mut PreparedPhotos)
             (0..pixels).map(|i| (255.0 - white_out(255.0 - f32::from(data[i]), i)).round() as u8).collect(),
         ),
         // The common case, an opaque RGB photo, by table: the same values, a tenth of the work.
-        Family::Rgb if alpha.is_none() => (
-            "DeviceCMYK",
-            match separated.filter(|_| data.len() == pixels * 3) {
-                Some(cmyk) => cmyk,
-                None => Separation::get().separate(&data[..pixels * 3]),
-            },
-        ),
+        Family::Rgb if alpha.is_none() => match separated.filter(|_| data.len() == pixels * 3) {
+            Some((cmyk, deflated)) => {
+                let mut stream = Stream::new(image_dict(dict, "DeviceCMYK"), cmyk);
+                crate::pdf::serialize::adopt_deflated(&mut stream, deflated);
+                return Ok(Some(stream));
+            }
+            None => ("DeviceCMYK", Separation::get().separate(&data[..pixels * 3])),
+        },
         _ => {
             let mut out = Vec::with_capacity(pixels * 4);
             for i in 0..pixels {
@@ -600,13 +606,18 @@ fn convert_image(stream: &Stream, doc: &Document, prepared: &mut PreparedPhotos)
             ("DeviceCMYK", out)
         }
     };
+    Ok(Some(Stream::new(image_dict(dict, out_space), out)))
+}
+
+/// The dictionary of a converted image: `dict`'s, in `space`, 8 bits, plain samples, no mask.
+fn image_dict(dict: &Dictionary, space: &str) -> Dictionary {
     let mut new_dict = dict.clone();
     new_dict.remove(b"SMask");
     new_dict.remove(b"DecodeParms");
     new_dict.remove(b"Filter");
-    new_dict.set("ColorSpace", Object::from(out_space));
+    new_dict.set("ColorSpace", Object::from(space));
     new_dict.set("BitsPerComponent", Object::Integer(8));
-    Ok(Some(Stream::new(new_dict, out)))
+    new_dict
 }
 
 /// An indexed image keeps its indices; only the palette is separated.
@@ -802,8 +813,12 @@ mod prepared_tests {
         assert_eq!(prepared.0.len(), 1, "only the readable JPEG is prepared");
         assert!(prepared.0[0].cmyk.is_some());
         let from_prepared = convert_image(&stream, &doc, &mut prepared).unwrap().unwrap();
-        assert_eq!(from_prepared.content, own.content);
-        assert_eq!(from_prepared.dict, own.dict);
+        // Deflated already, as the writer would: the same stream once it has been.
+        let mut own_written = own.clone();
+        crate::pdf::serialize::deflate_now(&mut own_written);
+        assert_eq!(from_prepared.content, own_written.content);
+        assert_eq!(from_prepared.dict, own_written.dict);
+        assert!(from_prepared.dict.has(b"Filter"));
         assert_eq!(own.content.len(), 40 * 24 * 4);
         assert!(prepared.0.is_empty(), "taken when used");
         // A photo not prepared is decoded by the pass itself.
