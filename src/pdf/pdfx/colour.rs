@@ -448,14 +448,18 @@ pub struct PreparedPhotos(Vec<PreparedPhoto>);
 
 struct PreparedPhoto {
     jpeg: Vec<u8>,
-    samples: Vec<u8>,
-    /// [`Separation::separate`] of all the samples, when they are RGB, and those deflated as
-    /// the writer would deflate them (crate::pdf::serialize): the pass's stream is then final.
-    cmyk: Option<(Vec<u8>, Vec<u8>)>,
+    /// How many bytes of RGB samples it decodes to (the samples themselves are not kept: a
+    /// large photo's are hundreds of megabytes).
+    samples: usize,
+    /// [`Separation::separate`] of the samples, and those deflated as the writer would deflate
+    /// them (crate::pdf::serialize): the pass's stream is then final.
+    cmyk: Vec<u8>,
+    deflated: Vec<u8>,
 }
 
 impl PreparedPhotos {
-    /// The JPEGs among `files`; files that cannot be read or decoded are left to the pass.
+    /// The RGB JPEGs among `files`; files that cannot be read or decoded, and grey or CMYK
+    /// photos, are left to the pass.
     pub fn of(files: &[std::path::PathBuf]) -> PreparedPhotos {
         let mut photos = Vec::new();
         for file in files {
@@ -469,12 +473,12 @@ impl PreparedPhotos {
                 .ok()
                 .and_then(|r| r.into_dimensions().ok())
                 .is_some_and(|(w, h)| samples.len() == w as usize * h as usize * 3);
-            let cmyk = is_rgb.then(|| {
-                let cmyk = Separation::get().separate(&samples);
-                let deflated = crate::pdf::serialize::deflated(&cmyk);
-                (cmyk, deflated)
-            });
-            photos.push(PreparedPhoto { jpeg, samples, cmyk });
+            if !is_rgb {
+                continue;
+            }
+            let cmyk = Separation::get().separate(&samples);
+            let deflated = crate::pdf::serialize::deflated(&cmyk);
+            photos.push(PreparedPhoto { jpeg, samples: samples.len(), cmyk, deflated });
         }
         PreparedPhotos(photos)
     }
@@ -547,13 +551,18 @@ fn convert_image(stream: &Stream, doc: &Document, prepared: &mut PreparedPhotos)
     if dict.has(b"Decode") {
         return Err("a /Decode array on an image that needs converting".into());
     }
-    let single_jpeg = is_jpeg && stream.filters().is_ok_and(|f| f.len() == 1);
-    let (data, separated) = match prepared.take(&stream.content).filter(|_| single_jpeg) {
-        Some(photo) => (photo.samples, photo.cmyk),
-        None => (samples(stream)?, None),
-    };
     let width = dict.get(b"Width").and_then(Object::as_i64).map_err(|_| "no /Width")? as usize;
     let height = dict.get(b"Height").and_then(Object::as_i64).map_err(|_| "no /Height")? as usize;
+    // An opaque RGB photo made ahead, of the size the dictionary gives.
+    let single_jpeg = is_jpeg && stream.filters().is_ok_and(|f| f.len() == 1);
+    if single_jpeg && space == Family::Rgb && !has_mask {
+        if let Some(photo) = prepared.take(&stream.content).filter(|p| p.samples == width * height * 3) {
+            let mut stream = Stream::new(image_dict(dict, "DeviceCMYK"), photo.cmyk);
+            crate::pdf::serialize::adopt_deflated(&mut stream, photo.deflated);
+            return Ok(Some(stream));
+        }
+    }
+    let data = samples(stream)?;
     let pixels = width * height;
     let decoded_components = if is_jpeg && space == Family::Cmyk { return Err("a CMYK JPEG with a soft mask".into()) } else { components };
     if data.len() < pixels * decoded_components {
@@ -583,14 +592,7 @@ fn convert_image(stream: &Stream, doc: &Document, prepared: &mut PreparedPhotos)
             (0..pixels).map(|i| (255.0 - white_out(255.0 - f32::from(data[i]), i)).round() as u8).collect(),
         ),
         // The common case, an opaque RGB photo, by table: the same values, a tenth of the work.
-        Family::Rgb if alpha.is_none() => match separated.filter(|_| data.len() == pixels * 3) {
-            Some((cmyk, deflated)) => {
-                let mut stream = Stream::new(image_dict(dict, "DeviceCMYK"), cmyk);
-                crate::pdf::serialize::adopt_deflated(&mut stream, deflated);
-                return Ok(Some(stream));
-            }
-            None => ("DeviceCMYK", Separation::get().separate(&data[..pixels * 3])),
-        },
+        Family::Rgb if alpha.is_none() => ("DeviceCMYK", Separation::get().separate(&data[..pixels * 3])),
         _ => {
             let mut out = Vec::with_capacity(pixels * 4);
             for i in 0..pixels {
@@ -811,7 +813,6 @@ mod prepared_tests {
         let own = convert_image(&stream, &doc, &mut PreparedPhotos::default()).unwrap().unwrap();
         let mut prepared = PreparedPhotos::of(&[path, dir.path().join("not-a-photo.jpg"), dir.path().join("missing.jpg")]);
         assert_eq!(prepared.0.len(), 1, "only the readable JPEG is prepared");
-        assert!(prepared.0[0].cmyk.is_some());
         let from_prepared = convert_image(&stream, &doc, &mut prepared).unwrap().unwrap();
         // Deflated already, as the writer would: the same stream once it has been.
         let mut own_written = own.clone();
