@@ -84,10 +84,17 @@ pub fn build(issue: &Issue, options: &Options) -> Result<Book> {
         let mut chars = content.chars.clone();
         chars.merge(&nav_chars);
         let subsets = options.embed_fonts.then(move || {
+            // The bold face on one of rayon's workers, idle here: a thread of its own would
+            // start a heap of fresh memory. (The cover cannot: a batch's workers wait for it.)
             let bold_chars = std::mem::take(&mut chars.bold);
-            let bold = s.spawn(move || subset_face(fonts, Face::SerifBold, &bold_chars));
-            let regular = subset_face(fonts, Face::SerifRegular, &chars.regular);
-            (regular, bold.join().expect("font subsetting does not panic"))
+            let mut bold = None;
+            let mut regular = None;
+            rayon::in_place_scope(|scope| {
+                let bold = &mut bold;
+                scope.spawn(move |_| *bold = Some(subset_face(fonts, Face::SerifBold, &bold_chars)));
+                regular = Some(subset_face(fonts, Face::SerifRegular, &chars.regular));
+            });
+            (regular.expect("set in the scope"), bold.expect("the scope ends when its job is done"))
         });
         (cover.join().expect("cover drawing does not panic"), pictures, warnings, content, nav, subsets)
     });
