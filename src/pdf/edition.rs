@@ -131,16 +131,35 @@ fn color(c: Cmyk) -> Color {
 pub fn write(issue: &Issue, opts: &Options) -> Result<(Vec<u8>, Vec<Warning>)> {
     // Refused before any work: the print file needs the issue's date.
     let print = if opts.print { Some(PdfxMeta::for_issue(issue, NEWSPAPER_BLEED_PT)?) } else { None };
-    // The print edition's photos are decoded and separated on the second core while the pages
-    // are laid out (pdfx::PreparedPhotos).
-    std::thread::scope(|scope| {
-        let prepared = print.is_some().then(|| scope.spawn(|| pdfx::PreparedPhotos::of(&photo_files(issue, &opts.base))));
-        make(issue, opts, print.as_ref(), || prepared.map(|p| p.join().expect("preparing photos does not panic")).unwrap_or_default())
-    })
+    // The print edition's photos are decoded and separated while the pages are laid out
+    // (pdfx::PreparedPhotos), on one of rayon's workers: they are idle then, and a thread of its
+    // own would start a heap of fresh memory.
+    let mut prepared = None;
+    let rendered = rayon::in_place_scope(|scope| {
+        if print.is_some() {
+            let prepared = &mut prepared;
+            scope.spawn(move |_| *prepared = Some(pdfx::PreparedPhotos::of(&photo_files(issue, &opts.base))));
+        }
+        render_edition(issue, opts)
+    });
+    let (mut pdf, frames, mut warnings) = rendered?;
+    if let Some(meta) = &print {
+        // Render's content is press-ready as written (crate::pdf::content).
+        pdfx::make_print_ready(&mut pdf, meta, pdfx::ContentStreams::PressReady, &mut prepared.unwrap_or_default())?;
+        warnings.extend(coarse_photos(issue, &opts.base, &frames));
+    }
+    let pdf = serialize::save(pdf)?;
+    // The layout sets some text more than once (a headline at each width it tries): each
+    // warning is kept once, where it was first given.
+    let mut seen = HashSet::new();
+    warnings.retain(|w| seen.insert((w.line, w.message.clone())));
+    warnings.sort_by_key(|w| w.line);
+    Ok((pdf, warnings))
 }
 
-/// [`write`] once the photos are being prepared: `prepared` waits for them.
-fn make(issue: &Issue, opts: &Options, print: Option<&PdfxMeta>, prepared: impl FnOnce() -> pdfx::PreparedPhotos) -> Result<(Vec<u8>, Vec<Warning>)> {
+/// The edition laid out and rendered, with its outline: the document before the PDF/X pass,
+/// the frames it was drawn from, and what was noticed.
+fn render_edition(issue: &Issue, opts: &Options) -> Result<(lopdf::Document, Vec<Frame>, Vec<Warning>)> {
     let fonts = FontSet::shared(&FontDir::locate(opts.font_dir.as_deref())?)?;
     let engine = Engine::new(&fonts);
     // The second core sets half of the stories' bodies (crate::pdf::layout::jumps).
@@ -173,18 +192,7 @@ fn make(issue: &Issue, opts: &Options, print: Option<&PdfxMeta>, prepared: impl 
     let frames = frames(edition)?;
     let mut pdf = render(&fonts, &frames, &meta(issue))?;
     outline::add(&mut pdf, &titles, &chapters, &links, height)?;
-    if let Some(meta) = print {
-        // Render's content is press-ready as written (crate::pdf::content).
-        pdfx::make_print_ready(&mut pdf, meta, pdfx::ContentStreams::PressReady, &mut prepared())?;
-        warnings.extend(coarse_photos(issue, &opts.base, &frames));
-    }
-    let pdf = serialize::save(pdf)?;
-    // The layout sets some text more than once (a headline at each width it tries): each
-    // warning is kept once, where it was first given.
-    let mut seen = HashSet::new();
-    warnings.retain(|w| seen.insert((w.line, w.message.clone())));
-    warnings.sort_by_key(|w| w.line);
-    Ok((pdf, warnings))
+    Ok((pdf, frames, warnings))
 }
 
 /// The files of the photos the layout will place, each once.
