@@ -288,35 +288,44 @@ struct GlyphUsage {
     glyphs: BTreeMap<FaceId, BTreeMap<u16, String>>,
 }
 
+/// One face's glyphs as [`GlyphUsage::collect`] meets them.
+struct FaceUse<'a> {
+    face: FaceId,
+    /// A bit per glyph id: met already.
+    seen: Vec<u64>,
+    /// Each glyph met, with its text, in the order first met.
+    first_uses: Vec<(u16, &'a str)>,
+}
+
 impl GlyphUsage {
     fn collect(frames: &[Frame]) -> GlyphUsage {
         // A page holds some ten thousand glyphs of a few thousand kinds: each is checked against
         // a bit per glyph id of its face, and only a glyph met for the first time goes into the
         // ordered map (a map lookup for every glyph was 1.1–1.5 ms of jialing's render).
-        let mut faces: Vec<(FaceId, Vec<u64>, Vec<(u16, &str)>)> = Vec::new();
+        let mut faces: Vec<FaceUse> = Vec::new();
         for frame in frames {
             for item in &frame.items {
                 let Item::Text { line, .. } = item else { continue };
                 for g in &line.glyphs {
-                    let at = match faces.iter().position(|(id, _, _)| *id == g.face) {
+                    let at = match faces.iter().position(|f| f.face == g.face) {
                         Some(at) => at,
                         None => {
-                            faces.push((g.face, vec![0; GLYPH_IDS / 64], Vec::new()));
+                            faces.push(FaceUse { face: g.face, seen: vec![0; GLYPH_IDS / 64], first_uses: Vec::new() });
                             faces.len() - 1
                         }
                     };
-                    let (_, seen, first_uses) = &mut faces[at];
+                    let f = &mut faces[at];
                     let (word, bit) = (usize::from(g.gid) / 64, 1u64 << (g.gid % 64));
-                    if seen[word] & bit == 0 {
-                        seen[word] |= bit;
-                        first_uses.push((g.gid, g.text.as_str()));
+                    if f.seen[word] & bit == 0 {
+                        f.seen[word] |= bit;
+                        f.first_uses.push((g.gid, g.text.as_str()));
                     }
                 }
             }
         }
         let glyphs = faces
             .into_iter()
-            .map(|(id, _, first_uses)| (id, first_uses.into_iter().map(|(gid, text)| (gid, text.to_owned())).collect()))
+            .map(|f| (f.face, f.first_uses.into_iter().map(|(gid, text)| (gid, text.to_owned())).collect()))
             .collect();
         GlyphUsage { glyphs }
     }
