@@ -304,17 +304,14 @@ fn convert_to(
     crate::tune_allocator(jobs.len());
     let print_ready = !pdf.as_ref().is_some_and(|p| p.no_pdfx);
     let pdf_options = match pdf.filter(|_| editions.contains(&Edition::Pdf)) {
-        Some(args) => Some(edition::Options {
-            template: match args.template {
+        Some(args) => {
+            let template = match args.template {
                 Some(t) => Template::load(&t)?,
                 None => Template::broadsheet(),
-            },
-            pages: args.pages,
-            font_dir: run.font_dir.clone(),
-            // Both set for each issue (batch::make).
-            base: PathBuf::from("."),
-            print: false,
-        }),
+            };
+            // The folder and the print switch are set for each issue (batch::make).
+            Some(edition::Options { pages: args.pages, font_dir: run.font_dir.clone(), ..edition::Options::with_template(template, Path::new(".")) })
+        }
         None => None,
     };
     let epub_options = epub::Options {

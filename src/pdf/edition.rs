@@ -45,7 +45,12 @@ impl Options {
     /// The screen edition; set [`Options::print`] for the print edition (what `papertool pdf`
     /// makes by default).
     pub fn new(base: &Path) -> Options {
-        Options { template: Template::broadsheet(), pages: None, font_dir: None, base: base.to_path_buf(), print: false }
+        Options::with_template(Template::broadsheet(), base)
+    }
+
+    /// [`Options::new`] with another template.
+    pub fn with_template(template: Template, base: &Path) -> Options {
+        Options { template, pages: None, font_dir: None, base: base.to_path_buf(), print: false }
     }
 }
 
@@ -195,16 +200,17 @@ fn render_edition(issue: &Issue, opts: &Options) -> Result<(lopdf::Document, Vec
     Ok((pdf, frames, warnings))
 }
 
+/// Each photo of the issue: its `src` and its line in the text.
+fn photos(issue: &Issue) -> impl Iterator<Item = (&str, u32)> {
+    issue.articles().flat_map(|(_, a)| a.blocks.iter()).filter_map(|b| match b {
+        Block::Image { src, line, .. } => Some((src.as_str(), *line)),
+        _ => None,
+    })
+}
+
 /// The files of the photos the layout will place, each once.
 fn photo_files(issue: &Issue, base: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = issue
-        .articles()
-        .flat_map(|(_, a)| a.blocks.iter())
-        .filter_map(|b| match b {
-            Block::Image { src, .. } => placeable_photo(base, src).ok().map(|(path, _)| path),
-            _ => None,
-        })
-        .collect();
+    let mut files: Vec<PathBuf> = photos(issue).filter_map(|(src, _)| placeable_photo(base, src).ok().map(|(path, _)| path)).collect();
     files.sort();
     files.dedup();
     files
@@ -215,14 +221,7 @@ fn photo_files(issue: &Issue, base: &Path) -> Vec<PathBuf> {
 /// they hold each photo's box in points and its file, whose header gives the pixels.
 fn coarse_photos(issue: &Issue, base: &Path, frames: &[Frame]) -> Vec<Warning> {
     const POINTS_PER_INCH: f32 = 72.0;
-    let lines: Vec<(PathBuf, u32)> = issue
-        .articles()
-        .flat_map(|(_, a)| a.blocks.iter())
-        .filter_map(|b| match b {
-            Block::Image { src, line, .. } => crate::epub::images::resolve(base, src).ok().map(|p| (p, *line)),
-            _ => None,
-        })
-        .collect();
+    let lines: Vec<(PathBuf, u32)> = photos(issue).filter_map(|(src, line)| crate::epub::images::resolve(base, src).ok().map(|p| (p, line))).collect();
     let mut warnings = Vec::new();
     for (page, frame) in frames.iter().enumerate() {
         for item in &frame.items {

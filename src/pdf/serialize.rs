@@ -36,8 +36,9 @@ pub const ID_PLACEHOLDER: [u8; 16] = *b"papertool:ID:tbd";
 /// see `render`.)
 const LEVEL: i32 = 1;
 
-/// `bytes` deflated into a zlib stream.
-fn deflate(bytes: &[u8]) -> Vec<u8> {
+/// `bytes` deflated into a zlib stream, as [`deflate_now`] deflates a stream's; for a stream
+/// made later, see [`adopt_deflated`].
+pub fn deflate(bytes: &[u8]) -> Vec<u8> {
     /// A thread's means to deflate, kept for its next stream.
     struct Deflater {
         /// libdeflate allocates its match finder with the C allocator: a fresh one a stream
@@ -120,13 +121,7 @@ pub fn deflate_now(stream: &mut Stream) {
     adopt_deflated(stream, compressed);
 }
 
-/// `content` deflated as [`deflate_now`] deflates a stream's, for a stream made later: see
-/// [`adopt_deflated`].
-pub fn deflated(content: &[u8]) -> Vec<u8> {
-    deflate(content)
-}
-
-/// Makes `stream` what [`deflate_now`] makes of it, given its content [`deflated`] already.
+/// Makes `stream` what [`deflate_now`] makes of it, given its content [`deflate`]d already.
 pub fn adopt_deflated(stream: &mut Stream, compressed: Vec<u8>) {
     debug_assert!(!stream.dict.has(b"Filter"), "a stream is deflated once");
     if compressed.len() < stream.content.len() {

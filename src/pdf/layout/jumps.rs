@@ -30,7 +30,7 @@ const RULE_DROP: f32 = 0.35;
 
 /// Each article's story ([`Story::prepare`]), in order. Setting the bodies at column width is a
 /// third of the layout's work and each article's is its own, so with a `helper` the later
-/// articles, about half of the text, are set by it on a second thread while `s` sets the
+/// articles, about half of the text, are set by it on one of rayon's workers while `s` sets the
 /// earlier ones (jialing's 42 articles: 16 M instructions, 8 M on each). The stories and their
 /// warnings come out as one measure would have made them.
 fn prepare_stories<M: Measure + Send>(
@@ -90,7 +90,7 @@ fn block_text_len(block: &Block) -> usize {
 
 /// Lays out the whole edition in `page_count` pages. `base` is the folder photos are relative to.
 /// `helper`, a second measure of the same kind, sets half of the articles' bodies beside `s`'s
-/// on a thread of its own (see [`prepare_stories`]).
+/// on one of rayon's workers (see [`prepare_stories`]).
 pub fn lay_out<M: Measure + Send>(
     s: &Setter<M>,
     helper: Option<&mut M>,

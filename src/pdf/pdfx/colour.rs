@@ -424,17 +424,17 @@ fn samples(stream: &Stream) -> std::result::Result<Vec<u8>, String> {
         if filters.len() != 1 {
             return Err("a JPEG behind another filter".into());
         }
-        return decode_jpeg(&stream.content);
+        return decode_jpeg(&stream.content).map(|(samples, _)| samples);
     }
     stream.get_plain_content().map_err(|e| format!("cannot decode it: {e}"))
 }
 
-/// A JPEG's samples: grey, or RGB for everything else.
-fn decode_jpeg(jpeg: &[u8]) -> std::result::Result<Vec<u8>, String> {
+/// A JPEG's samples, grey or RGB for everything else, and how many components a pixel has.
+fn decode_jpeg(jpeg: &[u8]) -> std::result::Result<(Vec<u8>, usize), String> {
     let decoded = image::load_from_memory_with_format(jpeg, image::ImageFormat::Jpeg).map_err(|e| format!("cannot decode its JPEG: {e}"))?;
     Ok(match decoded.color().channel_count() {
-        1 => decoded.into_luma8().into_raw(),
-        _ => decoded.into_rgb8().into_raw(),
+        1 => (decoded.into_luma8().into_raw(), 1),
+        _ => (decoded.into_rgb8().into_raw(), 3),
     })
 }
 
@@ -458,8 +458,9 @@ struct PreparedPhoto {
 }
 
 impl PreparedPhotos {
-    /// The RGB JPEGs among `files`; files that cannot be read or decoded, and grey or CMYK
-    /// photos, are left to the pass.
+    /// The JPEGs among `files` that decode to RGB; files that cannot be read or decoded, and
+    /// grey photos, are left to the pass (which also leaves a CMYK JPEG as it was made, and
+    /// never asks for it here).
     pub fn of(files: &[std::path::PathBuf]) -> PreparedPhotos {
         let mut photos = Vec::new();
         for file in files {
@@ -467,17 +468,9 @@ impl PreparedPhotos {
             if !jpeg.starts_with(&[0xFF, 0xD8]) {
                 continue;
             }
-            let Ok(samples) = decode_jpeg(&jpeg) else { continue };
-            let is_rgb = image::ImageReader::new(std::io::Cursor::new(&jpeg))
-                .with_guessed_format()
-                .ok()
-                .and_then(|r| r.into_dimensions().ok())
-                .is_some_and(|(w, h)| samples.len() == w as usize * h as usize * 3);
-            if !is_rgb {
-                continue;
-            }
+            let Ok((samples, 3)) = decode_jpeg(&jpeg) else { continue };
             let cmyk = Separation::get().separate(&samples);
-            let deflated = crate::pdf::serialize::deflated(&cmyk);
+            let deflated = crate::pdf::serialize::deflate(&cmyk);
             photos.push(PreparedPhoto { jpeg, samples: samples.len(), cmyk, deflated });
         }
         PreparedPhotos(photos)
