@@ -458,6 +458,12 @@ impl<'a> Font<'a> {
         }
     }
 
+    /// Whether glyphs find their Private DICT through FDSelect (a CID font, where `seac` is not
+    /// allowed).
+    pub fn is_cid(&self) -> bool {
+        matches!(self.keying, Keying::Cid { .. })
+    }
+
     /// The Font DICT of glyph `gid`.
     pub fn fd(&self, gid: u16) -> Result<u8> {
         match &self.keying {

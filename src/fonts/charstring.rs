@@ -49,6 +49,10 @@ impl<'a> Subrs<'a> {
         Subrs { index, bias: bias(index.len()) }
     }
 
+    pub fn is_empty(&self) -> bool {
+        self.index.len() == 0
+    }
+
     fn get(&self, operand: i32) -> Result<&'a [u8]> {
         usize::try_from(operand + self.bias)
             .ok()
