@@ -16,6 +16,7 @@ use std::collections::HashMap;
 use ab_glyph::{point, Font, FontRef, GlyphId, OutlineCurve, Point, PxScale, ScaleFont};
 use ab_glyph_rasterizer::Rasterizer;
 use miniz_oxide::deflate::core::{compress_to_output, create_comp_flags_from_zip_params, CompressorOxide, TDEFLFlush, TDEFLStatus};
+use rayon::prelude::*;
 
 use crate::error::{Error, Result};
 use crate::fonts::{Face, FontDir};
@@ -387,34 +388,35 @@ impl Canvas {
 /// Pieces the rows are deflated in, side by side: deflate is a third of the cover's instructions,
 /// and once the body face's subset is cheap the main thread is done before the cover, so a piece
 /// for each of the two cores takes half of it off the book's critical path (in a busy batch the
-/// pieces only take turns, at the price of a thread and a second compressor's set-up: 1.9 M
-/// instructions on the seed).
+/// pieces only take turns, at the price of a second compressor's set-up: 1.9 M instructions on
+/// the seed).
 const DEFLATE_PIECES: usize = 2;
 
-/// `rows` as a zlib stream, deflated in [`DEFLATE_PIECES`] pieces of whole rows, the first on this
-/// thread and the others each on one of its own (not rayon's: the cover's thread is not one of its
-/// workers, and a batch's workers wait on their covers, so a job handed to them could wait for
-/// ever). Every piece but the last ends with a sync flush (an empty stored block), which leaves
-/// the stream at a byte boundary, so the pieces' raw deflate joins into one stream; matches never
-/// reach back into the piece before, which costs a few hundred bytes.
+/// `rows` as a zlib stream, deflated in [`DEFLATE_PIECES`] pieces of whole rows on rayon's
+/// workers, the checksum beside them. Every piece but the last ends with a sync flush (an empty
+/// stored block), which leaves the stream at a byte boundary, so the pieces' raw deflate joins
+/// into one stream; matches never reach back into the piece before, which costs a few hundred
+/// bytes.
 fn zlib_in_pieces(rows: &[u8]) -> Vec<u8> {
     let piece = HEIGHT.div_ceil(DEFLATE_PIECES as u32) as usize * ROW_BYTES;
-    let mut pieces = rows.chunks(piece);
-    let first = pieces.next().unwrap_or_default();
-    let (first, others, adler) = std::thread::scope(|s| {
-        let count = pieces.len();
-        let others: Vec<_> = pieces
-            .enumerate()
-            .map(|(i, p)| s.spawn(move || deflate_raw(p, if i + 1 == count { TDEFLFlush::Finish } else { TDEFLFlush::Sync })))
-            .collect();
-        let first = deflate_raw(first, if count == 0 { TDEFLFlush::Finish } else { TDEFLFlush::Sync });
-        let adler = simd_adler32::adler32(&rows);
-        (first, others.into_iter().map(|t| t.join().expect("deflate does not panic")).collect::<Vec<_>>(), adler)
-    });
+    let pieces: Vec<&[u8]> = rows.chunks(piece).collect();
+    let last = pieces.len().saturating_sub(1);
+    let (deflated, adler) = rayon::join(
+        || {
+            pieces
+                .par_iter()
+                .enumerate()
+                .map(|(i, p)| deflate_raw(p, if i == last { TDEFLFlush::Finish } else { TDEFLFlush::Sync }))
+                .collect::<Vec<_>>()
+        },
+        || simd_adler32::adler32(&rows),
+    );
     // CMF 0x78: deflate, 32 KB window; FLG 0x01: fastest level, and the check bits zlib asks for.
     let mut out = vec![0x78, 0x01];
-    out.extend(first);
-    for p in others {
+    if deflated.is_empty() {
+        out.extend(deflate_raw(&[], TDEFLFlush::Finish));
+    }
+    for p in deflated {
         out.extend(p);
     }
     out.extend(adler.to_be_bytes());

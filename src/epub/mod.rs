@@ -70,9 +70,15 @@ pub fn build(issue: &Issue, options: &Options) -> Result<Book> {
     let fonts = &FontDir::locate(options.font_dir.as_deref())?;
     let meta = &meta;
     // The cover and the font subsets are the slowest steps and independent of each other: the
-    // cover is drawn beside everything else, the bold subset beside the regular one.
-    let (cover, pictures, warnings, content, nav, subsets) = std::thread::scope(|s| {
-        let cover = s.spawn(move || cover::draw(issue, meta, fonts));
+    // cover is drawn beside everything else, the bold subset beside the regular one, each on one
+    // of rayon's workers (idle here, or in a batch busy with other issues: a worker that waits
+    // for its scope takes on work meanwhile, so nothing waits for a worker that waits). A thread
+    // of their own would start a heap of fresh memory each: the cover's and its deflate
+    // piece's threads cost the seed's book 2 ms of page faults.
+    let mut cover = None;
+    let (pictures, warnings, content, nav, subsets) = rayon::in_place_scope(|s| {
+        let cover = &mut cover;
+        s.spawn(move |_| *cover = Some(cover::draw(issue, meta, fonts)));
         let mut warnings = Vec::new();
         let pictures = images::load(issue, &options.image_dir, &mut warnings);
         let content = book::lay_out(issue, meta, &pictures);
@@ -84,8 +90,6 @@ pub fn build(issue: &Issue, options: &Options) -> Result<Book> {
         let mut chars = content.chars.clone();
         chars.merge(&nav_chars);
         let subsets = options.embed_fonts.then(move || {
-            // The bold face on one of rayon's workers, idle here: a thread of its own would
-            // start a heap of fresh memory. (The cover cannot: a batch's workers wait for it.)
             let bold_chars = std::mem::take(&mut chars.bold);
             let mut bold = None;
             let mut regular = None;
@@ -96,9 +100,9 @@ pub fn build(issue: &Issue, options: &Options) -> Result<Book> {
             });
             (regular.expect("set in the scope"), bold.expect("the scope ends when its job is done"))
         });
-        (cover.join().expect("cover drawing does not panic"), pictures, warnings, content, nav, subsets)
+        (pictures, warnings, content, nav, subsets)
     });
-    let cover = cover?;
+    let cover = cover.expect("the scope ends when its job is done")?;
     let subsets = match subsets {
         Some((regular, bold)) => Some((regular?, bold?)),
         None => None,
