@@ -126,7 +126,8 @@ fn marker(line: u32, text: &str) -> Option<Marker> {
     if t.is_empty() || t.len() > MAX_RUNNING_HEAD_CHARS * 3 {
         return None;
     }
-    if let Some(c) = PAGE_LABEL.captures(t) {
+    // A page label holds `第N版`: most short lines do not, and are kept off the pattern.
+    if let Some(c) = (t.contains('第') && t.contains('版')).then(|| PAGE_LABEL.captures(t)).flatten() {
         return Some(Marker::Page {
             number: page_number(&c[1])?,
             section: c.get(2).map(|m| m.as_str().to_string()),
@@ -148,7 +149,9 @@ fn marker(line: u32, text: &str) -> Option<Marker> {
 
 /// `嘉陵报 2025年10月15日 星期三 第2版 综合 责任编辑:某某` → page 2, section 综合, editor 某某.
 fn running_head(line: u32, t: &str) -> Option<Marker> {
-    if t.chars().count() > MAX_RUNNING_HEAD_CHARS || t.ends_with('。') {
+    // Both patterns are searched for anywhere in the line: without their characters it is
+    // not searched at all.
+    if t.chars().count() > MAX_RUNNING_HEAD_CHARS || t.ends_with('。') || !(t.contains('年') && t.contains('版')) {
         return None;
     }
     let date = HEAD_DATE.captures(t)?;

@@ -85,6 +85,19 @@ static CONTINUED: LazyLock<Regex> =
     LazyLock::new(|| pattern::compile(&format!(r"^[(（]\s*(?:上接|接)\s*第?\s*{PAGE_NUM}\s*版\s*[)）]\s*")));
 static PROMO: LazyLock<Regex> =
     LazyLock::new(|| pattern::compile(r"^(?:扫码|扫描|扫一扫|长按|微信扫|打开.{0,12}扫)|二维码"));
+/// What a line must hold to match [`PROMO`]: one of its openings, or `二维码` anywhere. PROMO's
+/// unanchored branch would otherwise be searched for in every short line, character by
+/// character.
+fn may_be_promo(t: &str) -> bool {
+    t.starts_with(['扫', '长', '微', '打']) || t.contains("二维码")
+}
+
+/// Whether `t` may open with a continuation mark ([`CONTINUED`]): most lines do not, and
+/// are kept off the pattern.
+fn is_continued(t: &str) -> bool {
+    t.starts_with(['(', '（']) && CONTINUED.is_match(t)
+}
+
 /// Promos, credits and bylines are short lines; a line longer than this (in bytes, about 40
 /// Chinese characters) is never tested for them.
 const SHORT_LINE_BYTES: usize = 40 * 3;
@@ -261,7 +274,7 @@ fn classify(t: &str) -> Option<Kind> {
             return Some(Kind::Heading { level, text });
         }
     }
-    if short && PROMO.is_match(t) && t.chars().count() <= MAX_PROMO_CHARS {
+    if short && may_be_promo(t) && PROMO.is_match(t) && t.chars().count() <= MAX_PROMO_CHARS {
         return Some(Kind::Promo { text: t.to_string() });
     }
     // Every form of credit names a picture (图) or a photographer (摄): without either the
@@ -328,7 +341,7 @@ pub fn units(lines: &[SourceLine<'_>]) -> Vec<Unit> {
 /// One line's text (its jump mark cut off) into `out`: run on into the open unit, or a new unit.
 fn piece(out: &mut Vec<Unit>, open: &mut bool, t: &str, n: u32, hard: bool) {
     // A line with a role or a continuation mark of its own never runs on.
-    if *open && classify(t).is_none() && !CONTINUED.is_match(t) {
+    if *open && classify(t).is_none() && !is_continued(t) {
         match out.last_mut() {
             Some(Unit { kind: Kind::Text { lines, hard_breaks }, last_line, .. }) => {
                 lines.push(t.to_string());
@@ -348,7 +361,7 @@ fn piece(out: &mut Vec<Unit>, open: &mut bool, t: &str, n: u32, hard: bool) {
         }
     }
     let mut t = t;
-    if let Some(c) = CONTINUED.captures(t) {
+    if let Some(c) = t.starts_with(['(', '（']).then(|| CONTINUED.captures(t)).flatten() {
         if let Some(page) = page_number(&c[1]) {
             out.push(Unit { kind: Kind::Continued { page }, first_line: n, last_line: n });
             *open = false;
@@ -375,7 +388,7 @@ fn piece(out: &mut Vec<Unit>, open: &mut bool, t: &str, n: u32, hard: bool) {
 /// mark is cut off the end of any line, headings included).
 fn unmark_heading_mark(t: &str) -> &str {
     match HEADING.captures(t) {
-        Some(c) if CONTINUED.is_match(c.get(2).map_or("", |m| m.as_str())) => {
+        Some(c) if is_continued(c.get(2).map_or("", |m| m.as_str())) => {
             c.get(2).map_or(t, |m| m.as_str())
         }
         _ => t,
@@ -450,6 +463,23 @@ mod tests {
         assert!(matches!(&kinds("扫码关注嘉陵报APP")[0], Kind::Promo { .. }));
         let long = format!("扫码{}", "很长的正文句子".repeat(8));
         assert!(matches!(&kinds(&long)[0], Kind::Text { .. }));
+    }
+
+    /// The cheap tests that keep lines off PROMO and CONTINUED pass every line the patterns
+    /// match: each branch's openings, with spaces and with text around.
+    #[test]
+    fn pattern_guards_pass_whatever_the_patterns_match() {
+        let promos = ["扫码关注", "扫描二维码", "扫一扫下载", "长按识别", "微信扫码阅读", "打开手机淘宝扫一扫", "关注本报二维码", "更多内容请看二维码"];
+        for t in promos {
+            assert!(PROMO.is_match(t), "{t}");
+            assert!(may_be_promo(t), "{t}");
+        }
+        for t in ["(上接1版)", "（接第二版）", "( 上接 3 版 )正文", "（上接1版）本报讯"] {
+            assert!(CONTINUED.is_match(t), "{t}");
+            assert!(is_continued(t), "{t}");
+        }
+        assert!(!may_be_promo("本报讯 区里召开会议"));
+        assert!(!is_continued("上接1版"));
     }
 
     #[test]
