@@ -120,11 +120,14 @@ fn ink_byte(v: f32) -> u8 {
 /// component and the pixel's brightest component, so 256 × 256 entries computed once give a
 /// photo's hundreds of thousands of pixels the very values (and bytes) of the formula, with a
 /// sum and a comparison left per pixel for the ink limit.
+const TABLE_SIZE: usize = 256 * 256;
+
 struct Separation {
-    /// `[brightest * 256 + component]` → C, M or Y (for component ≤ brightest).
-    under_colour: Vec<f32>,
+    /// `[brightest * 256 + component]` → C, M or Y (for component ≤ brightest). Arrays of the
+    /// size two bytes can index, so that a pixel's lookups need no bounds checks.
+    under_colour: Box<[f32; TABLE_SIZE]>,
     /// The same as 8-bit samples.
-    under_colour_bytes: Vec<u8>,
+    under_colour_bytes: Box<[u8; TABLE_SIZE]>,
     /// `[brightest]` → K.
     black: [f32; 256],
     /// The same as 8-bit samples.
@@ -137,7 +140,7 @@ impl Separation {
         static TABLE: std::sync::OnceLock<Separation> = std::sync::OnceLock::new();
         TABLE.get_or_init(|| {
             let unit = |b: usize| b as f32 / 255.0;
-            let mut table = vec![0.0; 256 * 256];
+            let mut table: Box<[f32; TABLE_SIZE]> = vec![0.0; TABLE_SIZE].into_boxed_slice().try_into().expect("the table's size");
             let mut black = [1.0; 256];
             for brightest in 1..256 {
                 let k = 1.0 - unit(brightest);
@@ -146,7 +149,14 @@ impl Separation {
                     table[brightest * 256 + component] = under_colour(unit(component), k);
                 }
             }
-            let under_colour_bytes = table.iter().map(|&v| ink_byte(v)).collect();
+            let mut under_colour_bytes: Box<[u8; TABLE_SIZE]> = vec![0; TABLE_SIZE].into_boxed_slice().try_into().expect("the table's size");
+            // Only the entries a pixel can look up (component ≤ brightest); the rest stay 0.
+            for brightest in 1..256 {
+                let row = brightest * 256;
+                for at in row..=row + brightest {
+                    under_colour_bytes[at] = ink_byte(table[at]);
+                }
+            }
             Separation { under_colour: table, under_colour_bytes, black, black_bytes: black.map(ink_byte) }
         })
     }
@@ -155,8 +165,9 @@ impl Separation {
     fn separate(&self, rgb: &[u8]) -> Vec<u8> {
         let mut out = vec![0; rgb.len() / 3 * 4];
         for (p, cmyk_out) in rgb.chunks_exact(3).zip(out.chunks_exact_mut(4)) {
-            let brightest = usize::from(p[0].max(p[1]).max(p[2]));
-            let at = [p[0], p[1], p[2]].map(|v| brightest * 256 + usize::from(v));
+            let brightest = p[0].max(p[1]).max(p[2]);
+            let at = [p[0], p[1], p[2]].map(|v| usize::from(u16::from_be_bytes([brightest, v])));
+            let brightest = usize::from(brightest);
             let cmyk = [self.under_colour[at[0]], self.under_colour[at[1]], self.under_colour[at[2]], self.black[brightest]];
             // K < 1 past black (brightest 0), so within the limit the formula keeps all four.
             let bytes = if brightest > 0 && within_ink_limit(cmyk) {
