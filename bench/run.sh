@@ -146,6 +146,11 @@ for n in issues:
     b = med(f"epub --no-embed-fonts {n}", 1) / med(f"pandoc {n}", 1)
     print(f"{n}: epub / pandoc {e:.2f} cpu, {ew:.2f} wall, without fonts {b:.2f} cpu (target ≤ 0.25: cpu {ok(e <= 0.25)}, wall {ok(ew <= 0.25)}); "
           f"pdf / typst {p:.2f} cpu, {pw:.2f} wall (target ≤ 0.20: cpu {ok(p <= 0.2)}, wall {ok(pw <= 0.2)})")
+    # The same ratios taken round by round, each papertool run against the peer's run of its own
+    # round, then their median: the machine's drift from minute to minute cancels out of each.
+    pair = lambda ours, peer, i: statistics.median(a[i] / b[i] for a, b in zip(runs[ours], runs[peer]))
+    print(f"{' ' * len(n)}  round by round: epub / pandoc {pair(f'epub {n}', f'pandoc {n}', 1):.2f} cpu, {pair(f'epub {n}', f'pandoc {n}', 0):.2f} wall; "
+          f"pdf / typst {pair(f'pdf {n}', f'typst {n}', 1):.2f} cpu, {pair(f'pdf {n}', f'typst {n}', 0):.2f} wall")
     print(f"{' ' * len(n)}  EPUB {size['epub ' + n] / 1024:.0f} KB, PDF {size['pdf ' + n] / 1024:.0f} KB (target < 600 KB: {ok(size['pdf ' + n] < 600 * 1024)})")
 worst = max(peak(n) for n in runs if not n.startswith(("pandoc", "typst")))
 print(f"peak memory of a papertool process: {worst:.0f} MB (target < 150 MB: {ok(worst < 150)})")
