@@ -487,15 +487,22 @@ pub(crate) mod tests {
         sets
     }
 
-    #[test]
-    fn subsets_draw_every_glyph_as_the_original_does() {
+    /// Calls `check` with each shipped CFF face: its kind, the face, its `CFF ` table and that
+    /// table read.
+    fn each_cff_face(check: impl Fn(Face, &ttf_parser::Face, &[u8], &Font)) {
         let dir = FontDir::locate(None).unwrap();
         for face_kind in CFF_FACES {
             let data = dir.load(face_kind).unwrap();
             let face = ttf_parser::Face::parse(&data, 0).unwrap();
             let table = face.raw_face().table(ttf_parser::Tag(CFF)).unwrap();
-            let font = Font::parse(table).unwrap();
-            for (name, glyphs) in glyph_sets(&face, &font) {
+            check(face_kind, &face, table, &Font::parse(table).unwrap());
+        }
+    }
+
+    #[test]
+    fn subsets_draw_every_glyph_as_the_original_does() {
+        each_cff_face(|face_kind, face, table, font| {
+            for (name, glyphs) in glyph_sets(face, font) {
                 let order = order_of(glyphs);
                 let cut = cff(table, &order).unwrap_or_else(|e| panic!("{face_kind} {name}: {e}"));
                 assert_eq!(cut, cff(table, &order).unwrap(), "deterministic");
@@ -516,19 +523,14 @@ pub(crate) mod tests {
                         reparsed.font_dict(is).unwrap().private.iter().collect::<Vec<_>>());
                 }
             }
-        }
+        });
     }
 
     /// fonts/build.py inlines the shipped faces' subroutines, so their subsets copy each
     /// charstring as it stands.
     #[test]
     fn shipped_faces_have_no_subroutines_and_keep_their_charstrings_byte_for_byte() {
-        let dir = FontDir::locate(None).unwrap();
-        for face_kind in CFF_FACES {
-            let data = dir.load(face_kind).unwrap();
-            let face = ttf_parser::Face::parse(&data, 0).unwrap();
-            let table = face.raw_face().table(ttf_parser::Tag(CFF)).unwrap();
-            let font = Font::parse(table).unwrap();
+        each_cff_face(|face_kind, face, table, font| {
             assert!(font.is_cid(), "{face_kind}");
             assert_eq!(font.global_subrs.len(), 0, "{face_kind}: global subroutines");
             for fd in 0..font.font_dicts() {
@@ -537,7 +539,7 @@ pub(crate) mod tests {
             let glyph = face.glyph_index('报').unwrap().0;
             let cut = Font::parse(&cff(table, &[0, glyph]).unwrap()).unwrap().char_strings.get(1).unwrap().to_vec();
             assert_eq!(cut, font.char_strings.get(usize::from(glyph)).unwrap(), "{face_kind}");
-        }
+        });
     }
 
     /// Name-keyed faces (the system's URW base 35, which the PDF may fall back on) become CID
