@@ -222,7 +222,7 @@ fn index_of(level: u8, ink: Ink) -> u8 {
 /// [`put`] of coverage `level` in `ink`; nothing for no coverage.
 fn put_level(byte: &mut u8, px: usize, level: u8, ink: Ink) {
     if level != 0 {
-        put(byte, px, ink.base() + level - 1);
+        put(byte, px, index_of(level, ink));
     }
 }
 

@@ -92,8 +92,8 @@ fn may_be_promo(t: &str) -> bool {
     t.starts_with(['扫', '长', '微', '打']) || t.contains("二维码")
 }
 
-/// Whether `t` may open with a continuation mark ([`CONTINUED`]): most lines do not, and
-/// are kept off the pattern.
+/// Whether `t` opens with a continuation mark ([`CONTINUED`]); a line that does not open with a
+/// bracket is kept off the pattern.
 fn is_continued(t: &str) -> bool {
     t.starts_with(['(', '（']) && CONTINUED.is_match(t)
 }
