@@ -9,6 +9,7 @@
 
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::blocks::{HeadKind, Jump, Part, Setter, Story, EPS};
 use super::masthead::{masthead, missing_note, running_head, Head};
@@ -29,10 +30,11 @@ const HOPELESS_NAMED: usize = 3;
 const RULE_DROP: f32 = 0.35;
 
 /// Each article's story ([`Story::prepare`]), in order. Setting the bodies at column width is a
-/// third of the layout's work and each article's is its own, so with a `helper` the later
-/// articles, about half of the text, are set by it on one of rayon's workers while `s` sets the
-/// earlier ones (jialing's 42 articles: 16 M instructions, 8 M on each). The stories and their
-/// warnings come out as one measure would have made them.
+/// third of the layout's work and each article's is its own, so with a `helper` both set them
+/// at once, on one of rayon's workers and here, each taking the next article not yet taken
+/// (jialing's 42 articles: 16 M instructions): whichever is slowed (the worker shares its core
+/// with the print edition's photos) takes fewer. Each article's warnings are kept with it, so
+/// the stories and their warnings come out as one measure would have made them.
 fn prepare_stories<M: Measure + Send>(
     s: &Setter<M>,
     helper: Option<&mut M>,
@@ -43,54 +45,45 @@ fn prepare_stories<M: Measure + Send>(
 where
     M::Line: Send + Sync,
 {
-    let prepare = |s: &Setter<M>, articles: &[(ArticleRef, &Article)], warnings: &mut Vec<Warning>| {
-        articles.iter().map(|&(at, a)| Story::prepare(s, at, a, base, warnings)).collect::<Vec<_>>()
-    };
     let Some(helper) = helper.filter(|_| articles.len() > 1) else {
-        return prepare(s, articles, warnings);
+        return articles.iter().map(|&(at, a)| Story::prepare(s, at, a, base, warnings)).collect();
     };
-    // Where half of the body text has gone by.
-    let sizes: Vec<usize> = articles.iter().map(|(_, a)| a.blocks.iter().map(block_text_len).sum::<usize>() + 1).collect();
-    let total: usize = sizes.iter().sum();
-    let mut so_far = 0;
-    let split = sizes.iter().position(|&n| {
-        so_far += n;
-        so_far * 2 >= total
-    });
-    let split = split.map_or(articles.len() - 1, |k| k + 1).clamp(1, articles.len() - 1);
-    let (first, second) = articles.split_at(split);
+    let next = AtomicUsize::new(0);
+    // Articles in the order taken, each with its index and its own warnings.
+    let take = |s: &Setter<M>| {
+        let mut done = Vec::new();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(&(at, a)) = articles.get(i) else { return done };
+            let mut own = Vec::new();
+            let story = Story::prepare(s, at, a, base, &mut own);
+            done.push((i, story, own));
+        }
+    };
     let template = s.template;
     // On one of rayon's workers, not a thread of its own: a new thread's heap is fresh memory
     // (4-6 MB of huge pages on the seed), and the workers are idle while the layout runs.
-    let mut later = None;
-    let mut stories = Vec::new();
+    let mut theirs = Vec::new();
+    let mut ours = Vec::new();
     rayon::in_place_scope(|scope| {
-        let later = &mut later;
-        scope.spawn(move |_| {
-            let mut warnings = Vec::new();
-            let stories = prepare(&Setter::new(&*helper, template), second, &mut warnings);
-            *later = Some((stories, warnings));
-        });
-        stories = prepare(s, first, warnings);
+        let theirs = &mut theirs;
+        let take = &take;
+        scope.spawn(move |_| *theirs = take(&Setter::new(&*helper, template)));
+        ours = take(s);
     });
-    let (rest, rest_warnings) = later.expect("the scope ends when its job is done");
-    stories.extend(rest);
-    warnings.extend(rest_warnings);
-    stories
-}
-
-/// The characters of a block's text, to share the setting out by.
-fn block_text_len(block: &Block) -> usize {
-    match block {
-        Block::Paragraph { text, .. } | Block::Crosshead { text, .. } => text.len(),
-        Block::Verse { lines, .. } => lines.iter().map(String::len).sum(),
-        _ => 0,
-    }
+    let mut done: Vec<_> = ours.into_iter().chain(theirs).collect();
+    done.sort_unstable_by_key(|(i, _, _)| *i);
+    done.into_iter()
+        .map(|(_, story, own)| {
+            warnings.extend(own);
+            story
+        })
+        .collect()
 }
 
 /// Lays out the whole edition in `page_count` pages. `base` is the folder photos are relative to.
-/// `helper`, a second measure of the same kind, sets half of the articles' bodies beside `s`'s
-/// on one of rayon's workers (see [`prepare_stories`]).
+/// `helper`, a second measure of the same kind, sets articles' bodies beside `s`'s on one of
+/// rayon's workers (see [`prepare_stories`]).
 pub fn lay_out<M: Measure + Send>(
     s: &Setter<M>,
     helper: Option<&mut M>,
