@@ -37,9 +37,14 @@ fn is_cjk_punct(c: char) -> bool {
 
 /// Repairs the punctuation of one piece of text (see the module docs).
 pub fn punctuation(text: &str) -> String {
-    if text.is_ascii() || !text.contains([',', ';', ':', '?', '!', '(', ')', '.']) {
-        // No Chinese, so nothing is "next to Chinese"; or nothing to repair.
+    if text.is_ascii() {
+        // No Chinese, so nothing is "next to Chinese".
         return text.to_string();
+    }
+    if !text.contains([',', ';', ':', '?', '!', '(', ')']) {
+        // No mark to turn full-width: a decimal point is no reason to read the text character
+        // by character (on the four-page sample that was most of the repairs' work).
+        return ellipsis(text);
     }
     let chars: Vec<char> = text.chars().collect();
     let mut protected = vec![false; chars.len()];
@@ -327,6 +332,8 @@ mod tests {
     #[test]
     fn ellipsis() {
         assert_eq!(punctuation("等等...还有"), "等等……还有");
+        assert_eq!(punctuation("他说。。。然后"), "他说……然后", "with no ASCII mark besides");
+        assert_eq!(punctuation("增长3.5%,达到"), "增长3.5%，达到");
         assert_eq!(punctuation("wait... ok 中文"), "wait... ok 中文");
     }
 
