@@ -450,7 +450,7 @@ fn zlib_in_pieces(rows: &[u8]) -> Vec<u8> {
             pieces
                 .par_iter()
                 .enumerate()
-                .map(|(i, p)| deflate_raw(p, if i == last { TDEFLFlush::Finish } else { TDEFLFlush::Sync }))
+                .map(|(i, p)| deflate_piece(p, i == last))
                 .collect::<Vec<_>>()
         },
         || simd_adler32::adler32(&rows),
@@ -465,6 +465,129 @@ fn zlib_in_pieces(rows: &[u8]) -> Vec<u8> {
     }
     out.extend(adler.to_be_bytes());
     out
+}
+
+/// Rows of paper this many or more in a row are written as a run of zeros by hand
+/// ([`paper_block`]) instead of going through the compressor: the cover is two thirds paper,
+/// and deflate spent a third of its time finding the same match there over and over. A shorter
+/// run stays in the compressor's stream, since each run cut out costs a fresh compressor for the
+/// rows after it.
+const PAPER_RUN_ROWS: usize = 48;
+
+/// One piece's rows as raw deflate: the runs of paper rows by hand, the rest by the compressor,
+/// each part ended at a byte boundary (a sync flush, or the paper block's empty stored block) so
+/// that the parts join; the last part of the `last` piece ends the stream.
+fn deflate_piece(rows: &[u8], last: bool) -> Vec<u8> {
+    let is_paper = |row: &[u8]| row.iter().fold(0, |any, &b| any | b) == 0;
+    // (paper?, first row, end row) of each part, in order.
+    let mut parts = Vec::new();
+    let mut ink_from = 0;
+    let mut row = 0;
+    let count = rows.len() / ROW_BYTES;
+    while row < count {
+        let end = (row..count).find(|&r| !is_paper(&rows[r * ROW_BYTES..(r + 1) * ROW_BYTES])).unwrap_or(count);
+        if end - row >= PAPER_RUN_ROWS {
+            parts.push((false, ink_from, row));
+            parts.push((true, row, end));
+            ink_from = end;
+        }
+        row = end + 1;
+    }
+    parts.push((false, ink_from, count));
+    parts.retain(|&(_, from, to)| to > from);
+    let mut out = Vec::with_capacity(rows.len() / 16);
+    if parts.is_empty() {
+        out.extend(deflate_raw(&[], if last { TDEFLFlush::Finish } else { TDEFLFlush::Sync }));
+    }
+    let final_part = parts.len().saturating_sub(1);
+    for (k, &(paper, from, to)) in parts.iter().enumerate() {
+        let ends_stream = last && k == final_part;
+        if paper {
+            paper_block((to - from) * ROW_BYTES, ends_stream, &mut out);
+        } else {
+            let flush = if ends_stream { TDEFLFlush::Finish } else { TDEFLFlush::Sync };
+            out.extend(deflate_raw(&rows[from * ROW_BYTES..to * ROW_BYTES], flush));
+        }
+    }
+    out
+}
+
+/// Bits written the way deflate packs them: each value from its lowest bit, into bytes from
+/// their lowest bit (RFC 1951 §3.1.1).
+struct Bits<'a> {
+    out: &'a mut Vec<u8>,
+    pending: u64,
+    count: u32,
+}
+
+impl Bits<'_> {
+    fn value(&mut self, value: u32, bits: u32) {
+        self.pending |= u64::from(value) << self.count;
+        self.count += bits;
+        while self.count >= 8 {
+            self.out.push(self.pending as u8);
+            self.pending >>= 8;
+            self.count -= 8;
+        }
+    }
+
+    /// A Huffman code, which deflate packs from its highest bit.
+    fn code(&mut self, code: u32, bits: u32) {
+        self.value(code.reverse_bits() >> (32 - bits), bits);
+    }
+
+    /// Pads the last byte with zeros.
+    fn align(&mut self) {
+        if self.count > 0 {
+            self.out.push(self.pending as u8);
+            self.pending = 0;
+            self.count = 0;
+        }
+    }
+}
+
+/// Length codes' base lengths (RFC 1951 §3.2.5): code 257 + i covers `LENGTH_BASE[i]` and up,
+/// with `LENGTH_EXTRA[i]` extra bits.
+const LENGTH_BASE: [u16; 29] = [3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258];
+const LENGTH_EXTRA: [u8; 29] = [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0];
+
+/// A symbol of the fixed literal/length code (RFC 1951 §3.2.6).
+fn fixed_symbol(bits: &mut Bits, symbol: u32) {
+    match symbol {
+        0..=143 => bits.code(0x30 + symbol, 8),
+        144..=255 => bits.code(0x190 + symbol - 144, 9),
+        256..=279 => bits.code(symbol - 256, 7),
+        _ => bits.code(0xC0 + symbol - 280, 8),
+    }
+}
+
+/// `len` zero bytes as one fixed-Huffman block: a literal zero, then copies of the byte before
+/// (distance 1) of up to 258 bytes each, 13 bits apiece. It ends the stream if `ends_stream`,
+/// else it is followed by an empty stored block, which leaves the stream at a byte boundary.
+fn paper_block(len: usize, ends_stream: bool, out: &mut Vec<u8>) {
+    let mut bits = Bits { out, pending: 0, count: 0 };
+    bits.value(u32::from(ends_stream), 1);
+    bits.value(1, 2); // fixed Huffman codes
+    fixed_symbol(&mut bits, 0);
+    let mut left = len - 1;
+    while left >= 3 {
+        let copy = left.min(258) as u16;
+        let i = LENGTH_BASE.iter().rposition(|&base| base <= copy).expect("copies are 3 bytes or more");
+        fixed_symbol(&mut bits, 257 + i as u32);
+        bits.value(u32::from(copy - LENGTH_BASE[i]), u32::from(LENGTH_EXTRA[i]));
+        bits.code(0, 5); // distance code 0: one byte back
+        left -= usize::from(copy);
+    }
+    for _ in 0..left {
+        fixed_symbol(&mut bits, 0);
+    }
+    fixed_symbol(&mut bits, 256); // end of block
+    if !ends_stream {
+        bits.value(0, 3); // an empty stored block, not the last
+        bits.align();
+        bits.out.extend([0x00, 0x00, 0xFF, 0xFF]);
+    }
+    bits.align();
 }
 
 /// `data` as raw deflate, ended by `flush`.
