@@ -640,6 +640,21 @@ mod tests {
     }
 
     #[test]
+    fn paper_blocks_inflate_to_their_zeros_and_join_what_follows() {
+        for len in [1, 2, 3, 4, 10, 257, 258, 259, 260, 261, 516, 1000, 80_100] {
+            let mut raw = Vec::new();
+            paper_block(len, false, &mut raw);
+            raw.extend(deflate_raw(b"\x01\x02after", TDEFLFlush::Finish));
+            let mut want = vec![0; len];
+            want.extend(b"\x01\x02after");
+            assert_eq!(miniz_oxide::inflate::decompress_to_vec(&raw).unwrap(), want, "{len} zeros, then more");
+            let mut last = Vec::new();
+            paper_block(len, true, &mut last);
+            assert_eq!(miniz_oxide::inflate::decompress_to_vec(&last).unwrap(), vec![0; len], "{len} zeros, ending the stream");
+        }
+    }
+
+    #[test]
     fn the_stronger_coverage_wins_whichever_its_ink() {
         let (red, black) = (Ink::Red.base(), Ink::Black.base());
         let mut byte = 0;
