@@ -432,8 +432,7 @@ impl Canvas {
 /// Pieces the rows are deflated in, side by side: deflate is a third of the cover's instructions,
 /// and once the body face's subset is cheap the main thread is done before the cover, so a piece
 /// for each of the two cores takes half of it off the book's critical path (in a busy batch the
-/// pieces only take turns, at the price of a second compressor's set-up: 1.9 M instructions on
-/// the seed).
+/// pieces only take turns, at the price of one more cut in the compressor's stream).
 const DEFLATE_PIECES: usize = 2;
 
 /// `rows` as a zlib stream, deflated in [`DEFLATE_PIECES`] pieces of whole rows on rayon's
@@ -474,7 +473,8 @@ fn zlib_in_pieces(rows: &[u8]) -> Vec<u8> {
 /// rows after it.
 const PAPER_RUN_ROWS: usize = 48;
 
-/// One piece's rows as raw deflate: the runs of paper rows by hand, the rest by the compressor,
+/// One piece's rows (one row at least: [`zlib_in_pieces`] writes an empty stream itself) as raw
+/// deflate: the runs of paper rows by hand, the rest by the compressor,
 /// each part ended at a byte boundary (a sync flush, or the paper block's empty stored block) so
 /// that the parts join; the last part of the `last` piece ends the stream.
 fn deflate_piece(rows: &[u8], last: bool) -> Vec<u8> {
@@ -496,9 +496,6 @@ fn deflate_piece(rows: &[u8], last: bool) -> Vec<u8> {
     parts.push((false, ink_from, count));
     parts.retain(|&(_, from, to)| to > from);
     let mut out = Vec::with_capacity(rows.len() / 16);
-    if parts.is_empty() {
-        out.extend(deflate_raw(&[], if last { TDEFLFlush::Finish } else { TDEFLFlush::Sync }));
-    }
     let final_part = parts.len().saturating_sub(1);
     for (k, &(paper, from, to)) in parts.iter().enumerate() {
         let ends_stream = last && k == final_part;
