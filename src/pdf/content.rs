@@ -12,7 +12,14 @@
 //!   state is saved and restored with `q`/`Q` like the real one, so a state is selected only
 //!   when it changes. The page starts in CMYK black, overprinting — as the pass's rewrite would
 //!   leave it — so the print edition's pass has nothing to rewrite;
-//! - a run of glyphs is one hex string of two-byte codes (Identity-H), shown with `Tj`.
+//! - a run of glyphs is one string of two-byte codes (Identity-H), shown with `Tj`, and a
+//!   line's `/ActualText` its UTF-16BE: literal strings of the bytes themselves (only `(`, `)`,
+//!   `\` and CR escaped), half the size of hex, which the deflate and every reader then have
+//!   half as much of;
+//! - the fill colour, the font and size, and the character spacing are written only when they
+//!   change: they are graphics state, which outlives a text object, so a page's lines of one
+//!   type (most of them) share one `k` and one `Tf`. The writer follows `q`/`Q` for them as for
+//!   overprint.
 //!
 //! Numbers are written as lopdf writes a real (the shortest text that reads back as the same
 //! `f32`), so the positions are the ones printpdf wrote.
@@ -22,13 +29,20 @@ use std::collections::HashMap;
 use crate::pdf::frame::Color;
 use crate::pdf::pdfx;
 
-/// The colour state that decides overprint: is each of fill and stroke 100 % K, and which
-/// overprint state was last selected, `(stroke, fill)`.
+/// The graphics state as written so far: the colour state that decides overprint (is each of
+/// fill and stroke 100 % K, and which overprint state was last selected, `(stroke, fill)`), and
+/// what a text object takes from the state before it.
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct State {
     fill_black: bool,
     stroke_black: bool,
     overprint: Option<(bool, bool)>,
+    /// The fill colour as written (ink-limited).
+    fill: [f32; 4],
+    /// The font, by its place in [`ContentWriter::fonts`], and its size's bits; `None` before
+    /// the first `Tf`.
+    font: Option<(usize, u32)>,
+    char_spacing: f32,
 }
 
 /// How a path is painted.
@@ -44,6 +58,8 @@ pub struct ContentWriter {
     out: Vec<u8>,
     state: State,
     saved: Vec<State>,
+    /// The font resources named so far, in the order first named.
+    fonts: Vec<String>,
     /// The text of each fractional number written so far, by its bits.
     formatted: HashMap<u32, Vec<u8>>,
 }
@@ -68,8 +84,9 @@ impl ContentWriter {
     pub fn new() -> ContentWriter {
         let mut writer = ContentWriter {
             out: Vec::with_capacity(INITIAL_CAPACITY),
-            state: State { fill_black: true, stroke_black: true, overprint: None },
+            state: State { fill_black: true, stroke_black: true, overprint: None, fill: [0.0, 0.0, 0.0, 1.0], font: None, char_spacing: 0.0 },
             saved: Vec::new(),
+            fonts: Vec::new(),
             formatted: HashMap::new(),
         };
         writer.out.extend_from_slice(b"0 0 0 1 k\n0 0 0 1 K\n");
@@ -141,9 +158,12 @@ impl ContentWriter {
         self.operator(b"Q");
     }
 
-    /// The fill colour (`k`), ink-limited, and the overprint state that goes with it.
+    /// The fill colour (`k`), ink-limited, and the overprint state that goes with it; nothing
+    /// when the fill is that colour already.
     pub fn fill_colour(&mut self, colour: Color) {
-        self.colour(colour, false);
+        if pdfx::limit_ink([colour.c, colour.m, colour.y, colour.k]) != self.state.fill {
+            self.colour(colour, false);
+        }
     }
 
     /// The stroke colour (`K`), likewise.
@@ -160,6 +180,7 @@ impl ContentWriter {
             self.state.stroke_black = black;
         } else {
             self.state.fill_black = black;
+            self.state.fill = cmyk;
         }
         self.select_overprint();
     }
@@ -229,14 +250,15 @@ impl ContentWriter {
     /// A `/Span` marked-content sequence whose `/ActualText` is `text`: what extraction and
     /// copying read instead of the glyphs.
     pub fn begin_span(&mut self, text: &str) {
-        self.out.extend_from_slice(b"/Span <</ActualText<FEFF");
+        self.out.extend_from_slice(b"/Span <</ActualText(");
+        self.literal_unit(0xFEFF);
         let mut units = [0u16; 2];
         for c in text.chars() {
             for unit in c.encode_utf16(&mut units) {
-                self.hex(*unit);
+                self.literal_unit(*unit);
             }
         }
-        self.out.extend_from_slice(b">>> ");
+        self.out.extend_from_slice(b")>> ");
         self.operator(b"BDC");
     }
 
@@ -245,8 +267,19 @@ impl ContentWriter {
         self.operator(b"EMC");
     }
 
-    /// `Tf`: the font resource `name` at `size` points.
+    /// `Tf`: the font resource `name` at `size` points, unless that is the font already.
     pub fn font(&mut self, name: &str, size: f32) {
+        let index = match self.fonts.iter().position(|f| f == name) {
+            Some(i) => i,
+            None => {
+                self.fonts.push(name.to_owned());
+                self.fonts.len() - 1
+            }
+        };
+        if self.state.font == Some((index, size.to_bits())) {
+            return;
+        }
+        self.state.font = Some((index, size.to_bits()));
         self.out.push(b'/');
         self.out.extend_from_slice(name.as_bytes());
         self.out.push(b' ');
@@ -260,33 +293,45 @@ impl ContentWriter {
         self.operator(b"Tm");
     }
 
-    /// `Tc`.
+    /// The character spacing in force: what [`ContentWriter::char_spacing`] last set.
+    pub fn current_char_spacing(&self) -> f32 {
+        self.state.char_spacing
+    }
+
+    /// `Tc`, unless it is the spacing already.
     pub fn char_spacing(&mut self, spacing: f32) {
+        if spacing == self.state.char_spacing {
+            return;
+        }
+        self.state.char_spacing = spacing;
         self.numbers(&[spacing]);
         self.operator(b"Tc");
     }
 
-    /// `Tj`: a run of glyphs by their two-byte codes, as one hex string.
+    /// `Tj`: a run of glyphs by their two-byte codes, as one string.
     pub fn glyphs(&mut self, codes: &[u16]) {
         if codes.is_empty() {
             return;
         }
-        self.out.push(b'<');
+        self.out.push(b'(');
         for &code in codes {
-            self.hex(code);
+            self.literal_unit(code);
         }
-        self.out.extend_from_slice(b"> ");
+        self.out.extend_from_slice(b") ");
         self.operator(b"Tj");
     }
 
-    fn hex(&mut self, unit: u16) {
-        const DIGITS: &[u8; 16] = b"0123456789ABCDEF";
-        self.out.extend_from_slice(&[
-            DIGITS[usize::from(unit >> 12)],
-            DIGITS[usize::from((unit >> 8) & 0xF)],
-            DIGITS[usize::from((unit >> 4) & 0xF)],
-            DIGITS[usize::from(unit & 0xF)],
-        ]);
+    /// Two bytes, big-endian, inside a literal string. A reader takes `(`, `)` and `\` as the string's
+    /// syntax and an unescaped CR as an end of line (read as LF), so those four are escaped;
+    /// every other byte stands for itself.
+    fn literal_unit(&mut self, unit: u16) {
+        for byte in unit.to_be_bytes() {
+            match byte {
+                b'(' | b')' | b'\\' => self.out.extend_from_slice(&[b'\\', byte]),
+                b'\r' => self.out.extend_from_slice(b"\\r"),
+                _ => self.out.push(byte),
+            }
+        }
     }
 }
 
@@ -295,7 +340,7 @@ mod tests {
     use super::*;
 
     fn text(writer: ContentWriter) -> String {
-        String::from_utf8(writer.finish()).unwrap()
+        String::from_utf8_lossy(&writer.finish()).into_owned()
     }
 
     #[test]
@@ -338,7 +383,7 @@ mod tests {
     }
 
     #[test]
-    fn a_run_is_one_hex_string_and_the_span_carries_the_text() {
+    fn a_run_is_one_string_and_the_span_carries_the_text() {
         let mut w = ContentWriter::new();
         w.begin_text();
         w.begin_span("江A😀");
@@ -348,13 +393,62 @@ mod tests {
         w.glyphs(&[0x58, 0x12D]);
         w.end_span();
         w.end_text();
+        let out = w.finish();
+        let body = &out[out.windows(3).position(|w| w == b"gs\n").unwrap() + 3..];
+        let expected: Vec<u8> = [
+            &b"BT\n/Span <</ActualText(\xFE\xFF\x6C\x5F\x00\x41\xD8\x3D\xDE\x00)>> BDC\n/PT0 10.5 Tf\n"[..],
+            b"1 0 0 1 53.25592 1354.041 Tm\n-0.045 Tc\n(\x00\x58\x01\x2D) Tj\nEMC\nET\n",
+        ]
+        .concat();
+        assert_eq!(body, expected, "{}", String::from_utf8_lossy(body));
+    }
+
+    #[test]
+    fn string_syntax_and_cr_are_escaped_in_literal_strings() {
+        let mut w = ContentWriter::new();
+        // Glyph codes whose bytes are `(`, `)`, `\\`, CR, LF.
+        w.glyphs(&[0x2829, 0x5C0D, 0x0A00]);
+        // 訍 is U+8A0D: its second byte is CR.
+        w.begin_span("訍");
+        let out = w.finish();
+        let body = &out[out.windows(3).position(|w| w == b"gs\n").unwrap() + 3..];
+        assert_eq!(body, &b"(\\(\\)\\\\\\r\x0A\x00) Tj\n/Span <</ActualText(\xFE\xFF\x8A\\r)>> BDC\n"[..]);
+        // And lopdf reads the bytes back.
+        let ops = lopdf::content::Content::decode(body).unwrap().operations;
+        assert_eq!(ops[0].operands[0].as_str().unwrap(), [0x28, 0x29, 0x5C, 0x0D, 0x0A, 0x00]);
+    }
+
+    #[test]
+    fn colour_font_and_spacing_are_written_only_when_they_change() {
+        let mut w = ContentWriter::new();
+        let red = Color::cmyk(0.0, 1.0, 1.0, 0.0);
+        for _ in 0..2 {
+            w.begin_text();
+            w.fill_colour(red);
+            w.font("PT0", 9.0);
+            w.char_spacing(0.5);
+            w.end_text();
+        }
+        w.save();
+        w.fill_colour(Color::BLACK);
+        w.font("PT1", 9.0);
+        w.char_spacing(0.0);
+        w.restore();
+        // Back to what was in force before `q`: red, PT0, 0.5.
+        w.fill_colour(red);
+        w.font("PT0", 9.0);
+        w.char_spacing(0.5);
+        w.font("PT0", 10.0);
         let out = text(w);
-        let body = out.split_once("gs\n").unwrap().1;
-        assert_eq!(
-            body,
-            "BT\n/Span <</ActualText<FEFF6C5F0041D83DDE00>>> BDC\n/PT0 10.5 Tf\n1 0 0 1 53.25592 1354.041 Tm\n\
-             -0.045 Tc\n<0058012D> Tj\nEMC\nET\n"
-        );
+        let count = |op: &str| out.lines().filter(|l| l.ends_with(op)).count();
+        assert_eq!(count(" k"), 3, "the page's black, red once, black inside q/Q: {out}");
+        assert_eq!(count(" Tf"), 3, "{out}");
+        assert_eq!(count(" Tc"), 2, "{out}");
+        assert!(out.ends_with("/PT0 10 Tf\n"), "{out}");
+        // The page starts black: asking for black writes nothing.
+        let mut w = ContentWriter::new();
+        w.fill_colour(Color::BLACK);
+        assert_eq!(text(w), "0 0 0 1 k\n0 0 0 1 K\n/PapertoolOverprintBoth gs\n");
     }
 
     #[test]

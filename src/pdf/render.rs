@@ -610,7 +610,6 @@ fn text(w: &mut ContentWriter, line: &Line, x0: f32, baseline: f32, size: f32, c
     // spaces from the CJK–Latin glue and the justification, which are not in the text.
     w.begin_span(&line.text());
     let mut current: Option<(FaceId, f32)> = None;
-    let mut char_spacing = 0.0_f32;
     let mut run: Vec<u16> = Vec::with_capacity(line.glyphs.len());
     // A line's glyphs are mostly of one face: it is looked up when the face changes.
     let mut face: Option<(FaceId, &FaceGlyphs)> = None;
@@ -634,19 +633,15 @@ fn text(w: &mut ContentWriter, line: &Line, x0: f32, baseline: f32, size: f32, c
         // The pen moves by (w·size + Tc)·scale; make that the glyph's advance in the line.
         let width = width as f32 / GLYPH_UNITS * size;
         let tc = round_tc(glyph.advance / glyph.scale_x - width);
-        if tc != char_spacing {
+        if tc != w.current_char_spacing() {
             w.glyphs(&run);
             run.clear();
             w.char_spacing(tc);
-            char_spacing = tc;
         }
         run.push(code);
     }
     w.glyphs(&run);
     w.end_span();
-    if char_spacing != 0.0 {
-        w.char_spacing(0.0);
-    }
     w.end_text();
 }
 
