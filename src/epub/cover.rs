@@ -200,7 +200,7 @@ const LEVEL_OF: [u8; 16] = {
 /// Sets pixel `px` of `byte` (the byte that holds it) to palette `index`, unless the pixel holds a
 /// stronger coverage already: where glyphs touch, the stronger wins, whichever its ink.
 fn put(byte: &mut u8, px: usize, index: u8) {
-    let shift = if px % 2 == 0 { 4 } else { 0 };
+    let shift = if px.is_multiple_of(2) { 4 } else { 0 };
     let current = (*byte >> shift) & 0x0F;
     // Paper is the common case, and any ink is stronger.
     if current == 0 {

@@ -87,6 +87,10 @@ impl<'a> Index<'a> {
         self.count
     }
 
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
     /// The INDEX's bytes as they stand in the font (to copy it whole).
     pub fn bytes(&self) -> &'a [u8] {
         self.bytes

@@ -50,7 +50,7 @@ impl<'a> Subrs<'a> {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.index.len() == 0
+        self.index.is_empty()
     }
 
     fn get(&self, operand: i32) -> Result<&'a [u8]> {

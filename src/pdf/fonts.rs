@@ -355,9 +355,9 @@ impl FontSet {
     fn adopt_system_face(&self, candidate: usize, path: &Path, index: u32, data: memmap2::Mmap) -> Option<FaceId> {
         let id = FaceId(u16::try_from(self.shipped.len() + candidate).ok()?);
         let mut loaded = self.loaded.write().unwrap_or_else(|e| e.into_inner());
-        if !loaded.contains_key(&candidate) {
+        if let std::collections::hash_map::Entry::Vacant(slot) = loaded.entry(candidate) {
             let face = LoadedFace::parse(FaceBytes::System(data), index, &path.display().to_string()).ok()?;
-            loaded.insert(candidate, Arc::new(face));
+            slot.insert(Arc::new(face));
         }
         Some(id)
     }

@@ -225,6 +225,13 @@ impl<'a, M: Measure> Setter<'a, M> {
     }
 }
 
+/// Set captions by figure and width.
+type SetFigures<L> = FxHashMap<(usize, u32), Arc<SetFigure<L>>>;
+
+/// The scratch [`Story::shape`] balances in: each unit's height and whether it keeps with the
+/// next, and the columns' offsets.
+type ShapeBuffers = (Vec<(f32, bool)>, Vec<f32>);
+
 /// One article made ready for make-up.
 pub struct Story<L> {
     pub at: ArticleRef,
@@ -239,12 +246,12 @@ pub struct Story<L> {
     /// Headline group heights by kind and width (a few of them), and set captions, shared, not
     /// copied: the page search asks their heights at every step.
     head_heights: RefCell<Vec<((HeadKind, u32), f32)>>,
-    set_figures: RefCell<FxHashMap<(usize, u32), Arc<SetFigure<L>>>>,
+    set_figures: RefCell<SetFigures<L>>,
     /// Natural and most-open shapes by part and width: the page search asks for them often.
     shapes: RefCell<FxHashMap<(Part, u32, bool), Plan>>,
     /// The units' heights and the columns' offsets of the part [`Story::shape`] balances, kept
     /// for the next: the search shapes parts thousands of times.
-    shape_buffers: RefCell<(Vec<(f32, bool)>, Vec<f32>)>,
+    shape_buffers: RefCell<ShapeBuffers>,
 }
 
 impl<L: Clone> Story<L> {

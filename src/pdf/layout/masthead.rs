@@ -239,7 +239,7 @@ pub fn running_head<M: Measure>(s: &Setter<M>, issue: &Issue, number: u32, page:
         .join("　");
     let mut middle = format!("第{number}版");
     if let Some(sec) = page.and_then(|p| p.section.as_deref()) {
-        middle.push_str("　");
+        middle.push('　');
         middle.push_str(sec);
     }
     let right = page.and_then(|p| p.editor.as_deref()).map(|e| format!("责任编辑：{e}")).unwrap_or_default();

@@ -151,6 +151,9 @@ struct Placement {
     cut: bool,
 }
 
+/// Cuts by item, width and room (its bits): the run the room holds, `None` if too little.
+type Cuts = FxHashMap<(usize, u32, u32), Option<(Part, Shape)>>;
+
 /// What the search asks about the page's items again and again, worked out once per page: each
 /// item's whole shape at every width it may take, the least height it can be placed at, and —
 /// as rooms come up — where it is cut to a room. The search tries thousands of make-ups of the
@@ -166,8 +169,7 @@ struct Shapes<'p, M: Measure> {
     /// `need[w - 1][k]`: the least height any of items `k..` can be placed at in `w` columns,
     /// whole or cut; a make-up whose room at every width is below it can take nothing more.
     need: Vec<Vec<f32>>,
-    /// Cuts by item, width and room (its bits): the run the room holds, `None` if too little.
-    cuts: RefCell<FxHashMap<(usize, u32, u32), Option<(Part, Shape)>>>,
+    cuts: RefCell<Cuts>,
 }
 
 impl<'p, M: Measure> Shapes<'p, M> {
