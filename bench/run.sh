@@ -74,35 +74,42 @@ PY
 
 issues=("$sample")
 [ -f "$seed" ] && issues=("$seed" "${issues[@]}") || echo "bench: no seed at $seed; the sample only" >&2
-# commands ISSUE: each timed command of one issue, one a line, a tab between its name and its
-# command; typst's is marked by "typst" as its command.
+# command_line NAME WORD...: one timed command as a line: its name, a tab, then its words with a unit
+# separator (0x1F) between them, so that a path with spaces stays one word.
+command_line() {
+  local name=$1; shift
+  local IFS=$'\x1f'
+  printf '%s\t%s\n' "$name" "$*"
+}
+
+# commands ISSUE: each timed command of one issue, one a line; typst's is marked by "typst" as
+# its first word.
 commands() {
   local issue=$1 n
   n=$(basename "$issue" .txt)
-  printf '%s\t%s\n' \
-    "parse $n" "$bin parse $issue -o $tmp/$n.json" \
-    "epub $n" "$bin epub $issue -o $tmp/$n.epub" \
-    "epub --no-embed-fonts $n" "$bin epub --no-embed-fonts $issue -o $tmp/$n-bare.epub" \
-    "pandoc $n" "pandoc $issue -f markdown -o $tmp/$n-pandoc.epub" \
-    "pdf $n" "$bin pdf $issue -o $tmp/$n.pdf" \
-    "typst $n" "typst $tmp/$n.typ"
+  command_line "parse $n" "$bin" parse "$issue" -o "$tmp/$n.json"
+  command_line "epub $n" "$bin" epub "$issue" -o "$tmp/$n.epub"
+  command_line "epub --no-embed-fonts $n" "$bin" epub --no-embed-fonts "$issue" -o "$tmp/$n-bare.epub"
+  command_line "pandoc $n" pandoc "$issue" -f markdown -o "$tmp/$n-pandoc.epub"
+  command_line "pdf $n" "$bin" pdf "$issue" -o "$tmp/$n.pdf"
+  command_line "typst $n" typst "$tmp/$n.typ"
 }
 for issue in "${issues[@]}"; do
   n=$(basename "$issue" .txt)
   "$bin" parse "$issue" -o "$tmp/$n.json" 2>/dev/null
   python3 bench/typst_doc.py "$tmp/$n.json" "$tmp/$n.typ"
-  while IFS=$'\t' read -r name command; do
-    # shellcheck disable=SC2086 # the command is split into its words on purpose
-    [ "${command%% *}" = typst ] || peak "$name" $command
+  while IFS=$'\t' read -r name words; do
+    IFS=$'\x1f' read -ra command <<< "$words"
+    [ "${command[0]}" = typst ] || peak "$name" "${command[@]}"
   done < <(commands "$issue")
 done
 for _ in $(seq "$RUNS"); do
   for issue in "${issues[@]}"; do
-    while IFS=$'\t' read -r name command; do
-      # shellcheck disable=SC2086
-      case $command in
-        typst\ *) typst_measure "$name" "${command#typst }" ;;
-        *) measure "$name" $command ;;
+    while IFS=$'\t' read -r name words; do
+      IFS=$'\x1f' read -ra command <<< "$words"
+      case ${command[0]} in
+        typst) typst_measure "$name" "${command[1]}" ;;
+        *) measure "$name" "${command[@]}" ;;
       esac
     done < <(commands "$issue")
   done
