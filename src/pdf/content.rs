@@ -161,18 +161,19 @@ impl ContentWriter {
     /// The fill colour (`k`), ink-limited, and the overprint state that goes with it; nothing
     /// when the fill is that colour already.
     pub fn fill_colour(&mut self, colour: Color) {
-        if pdfx::limit_ink([colour.c, colour.m, colour.y, colour.k]) != self.state.fill {
-            self.colour(colour, false);
+        let cmyk = pdfx::limit_ink([colour.c, colour.m, colour.y, colour.k]);
+        if cmyk != self.state.fill {
+            self.colour(cmyk, false);
         }
     }
 
     /// The stroke colour (`K`), likewise.
     pub fn stroke_colour(&mut self, colour: Color) {
-        self.colour(colour, true);
+        self.colour(pdfx::limit_ink([colour.c, colour.m, colour.y, colour.k]), true);
     }
 
-    fn colour(&mut self, colour: Color, stroke: bool) {
-        let cmyk = pdfx::limit_ink([colour.c, colour.m, colour.y, colour.k]);
+    /// Writes the ink-limited `cmyk` as the fill or stroke colour.
+    fn colour(&mut self, cmyk: [f32; 4], stroke: bool) {
         self.numbers(&cmyk);
         self.operator(if stroke { b"K" } else { b"k" });
         let black = pdfx::is_full_black(cmyk);
@@ -321,9 +322,9 @@ impl ContentWriter {
         self.operator(b"Tj");
     }
 
-    /// Two bytes, big-endian, inside a literal string. A reader takes `(`, `)` and `\` as the string's
-    /// syntax and an unescaped CR as an end of line (read as LF), so those four are escaped;
-    /// every other byte stands for itself.
+    /// Two bytes, big-endian, inside a literal string. A reader takes `(`, `)` and `\` as the
+    /// string's syntax and an unescaped CR as an end of line (read as LF), so those four are
+    /// escaped; every other byte stands for itself.
     fn literal_unit(&mut self, unit: u16) {
         for byte in unit.to_be_bytes() {
             match byte {
