@@ -4,25 +4,24 @@
 //!
 //! Drawn with `ab_glyph` in our 楷体 (name, dates) and 黑体 (headlines) into a palette canvas of
 //! two inks on paper white, each ink in a few levels of coverage for smooth edges, and written as
-//! a 4-bit indexed PNG (a few lines here: deflate the rows with `miniz_oxide`, in two pieces side by
-//! side, and frame them in the four chunks a PNG needs; the `png` crate's streaming writer
-//! zero-fills its output buffer on every write, a fifth of the cover's time). Each glyph is
-//! rasterised once per size with `ab_glyph_rasterizer`. Two inks need no more, and a cover of 1600×2400 pixels is then about
-//! 100 KB and a few milliseconds instead of the megabyte-scale RGB buffer an `image::RgbImage`
-//! would be encoded from; the bytes depend only on the issue.
+//! a 4-bit indexed PNG by [`png`](super::png) (the `png` crate's streaming writer zero-fills its
+//! output buffer on every write, a fifth of the cover's time, and its compressors are either
+//! slow or large on type). Each glyph is rasterised once per size with `ab_glyph_rasterizer`.
+//! Two inks need no more, and a cover of 1600×2400 pixels is then about 75 KB and a few
+//! milliseconds instead of the megabyte-scale RGB buffer an `image::RgbImage` would be encoded
+//! from; the bytes depend only on the issue.
 
 use std::collections::HashMap;
 
 use ab_glyph::{point, Font, FontRef, GlyphId, OutlineCurve, Point, PxScale, ScaleFont};
 use ab_glyph_rasterizer::Rasterizer;
-use miniz_oxide::deflate::core::{compress_to_output, create_comp_flags_from_zip_params, CompressorOxide, TDEFLFlush, TDEFLStatus};
-use rayon::prelude::*;
 
 use crate::error::{Error, Result};
 use crate::fonts::{Face, FontDir};
 use crate::model::Issue;
 
 use super::metadata::Metadata;
+use super::png;
 
 /// Size of the cover in pixels: the 2:3 of a reader's screen, at the resolution of a large one
 /// (Amazon and Kobo recommend 1600×2400 for covers).
@@ -38,10 +37,6 @@ const INK: [u8; 3] = [0x1C, 0x1C, 0x1C];
 /// Coverage levels per ink: the palette holds paper white and 7 levels each of two inks, 15
 /// colours, which fit a 4-bit PNG; 7 levels are smooth edges at this size.
 const LEVELS: u8 = 7;
-
-/// Deflate level of the cover PNG: zlib's fastest makes a third of the bytes of png's
-/// run-length-only mode on text edges, for a few milliseconds.
-const DEFLATE_LEVEL: u8 = 1;
 
 /// The largest size the paper's name is set in, and the share of the width it may fill.
 const PAPER_NAME_PX: f32 = 330.0;
@@ -398,205 +393,18 @@ impl Canvas {
         lines.into_iter().map(|l| l.concat()).collect()
     }
 
-    /// Writes the indexed PNG: signature, header, palette, the rows deflated, end.
+    /// The canvas as an indexed PNG: paper, then each ink's levels from faint to full.
     fn png(&self) -> Vec<u8> {
-        let mut palette = Vec::with_capacity(3 * (1 + 2 * LEVELS as usize));
-        palette.extend(PAPER);
+        let mut palette = Vec::with_capacity(1 + 2 * LEVELS as usize);
+        palette.push(PAPER);
         for ink in [RED, INK] {
             for level in 1..=LEVELS {
                 let t = f32::from(level) / f32::from(LEVELS);
-                palette.extend((0..3).map(|i| (f32::from(PAPER[i]) * (1.0 - t) + f32::from(ink[i]) * t).round() as u8));
+                palette.push(std::array::from_fn(|i| (f32::from(PAPER[i]) * (1.0 - t) + f32::from(ink[i]) * t).round() as u8));
             }
         }
-        let mut header = Vec::with_capacity(13);
-        header.extend(WIDTH.to_be_bytes());
-        header.extend(HEIGHT.to_be_bytes());
-        // Bit depth 4, colour type 3 (indexed), deflate, adaptive filtering (type 0 here), no
-        // interlace.
-        header.extend([4, 3, 0, 0, 0]);
-        let data = zlib_in_pieces(&self.rows);
-        let mut out = Vec::with_capacity(data.len() + 128);
-        out.extend(b"\x89PNG\r\n\x1a\n");
-        for (kind, body) in [(b"IHDR", &header[..]), (b"PLTE", &palette[..]), (b"IDAT", &data[..]), (b"IEND", &[][..])] {
-            out.extend((body.len() as u32).to_be_bytes());
-            let start = out.len();
-            out.extend(kind);
-            out.extend(body);
-            let crc = crc32fast::hash(&out[start..]);
-            out.extend(crc.to_be_bytes());
-        }
-        out
+        png::indexed(WIDTH, HEIGHT, 4, &palette, &self.rows)
     }
-}
-
-/// Pieces the rows are deflated in, side by side: deflate is a third of the cover's instructions,
-/// and once the body face's subset is cheap the main thread is done before the cover, so a piece
-/// for each of the two cores takes half of it off the book's critical path (in a busy batch the
-/// pieces only take turns, at the price of one more cut in the compressor's stream).
-const DEFLATE_PIECES: usize = 2;
-
-/// `rows` as a zlib stream, deflated in [`DEFLATE_PIECES`] pieces of whole rows on rayon's
-/// workers, the checksum beside them. Every piece but the last ends with a sync flush (an empty
-/// stored block), which leaves the stream at a byte boundary, so the pieces' raw deflate joins
-/// into one stream; matches never reach back into the piece before, which costs a few hundred
-/// bytes.
-fn zlib_in_pieces(rows: &[u8]) -> Vec<u8> {
-    let piece = HEIGHT.div_ceil(DEFLATE_PIECES as u32) as usize * ROW_BYTES;
-    let pieces: Vec<&[u8]> = rows.chunks(piece).collect();
-    let last = pieces.len().saturating_sub(1);
-    let (deflated, adler) = rayon::join(
-        || {
-            pieces
-                .par_iter()
-                .enumerate()
-                .map(|(i, p)| deflate_piece(p, i == last))
-                .collect::<Vec<_>>()
-        },
-        || simd_adler32::adler32(&rows),
-    );
-    // CMF 0x78: deflate, 32 KB window; FLG 0x01: fastest level, and the check bits zlib asks for.
-    let mut out = vec![0x78, 0x01];
-    if deflated.is_empty() {
-        out.extend(deflate_raw(&[], TDEFLFlush::Finish));
-    }
-    for p in deflated {
-        out.extend(p);
-    }
-    out.extend(adler.to_be_bytes());
-    out
-}
-
-/// Rows of paper this many or more in a row are written as a run of zeros by hand
-/// ([`paper_block`]) instead of going through the compressor: the cover is two thirds paper,
-/// and deflate spent a third of its time finding the same match there over and over. A shorter
-/// run stays in the compressor's stream, since each run cut out costs a fresh compressor for the
-/// rows after it.
-const PAPER_RUN_ROWS: usize = 48;
-
-/// One piece's rows (one row at least: [`zlib_in_pieces`] writes an empty stream itself) as raw
-/// deflate: the runs of paper rows by hand, the rest by the compressor,
-/// each part ended at a byte boundary (a sync flush, or the paper block's empty stored block) so
-/// that the parts join; the last part of the `last` piece ends the stream.
-fn deflate_piece(rows: &[u8], last: bool) -> Vec<u8> {
-    let is_paper = |row: &[u8]| row.iter().fold(0, |any, &b| any | b) == 0;
-    // (paper?, first row, end row) of each part, in order.
-    let mut parts = Vec::new();
-    let mut ink_from = 0;
-    let mut row = 0;
-    let count = rows.len() / ROW_BYTES;
-    while row < count {
-        let end = (row..count).find(|&r| !is_paper(&rows[r * ROW_BYTES..(r + 1) * ROW_BYTES])).unwrap_or(count);
-        if end - row >= PAPER_RUN_ROWS {
-            parts.push((false, ink_from, row));
-            parts.push((true, row, end));
-            ink_from = end;
-        }
-        row = end + 1;
-    }
-    parts.push((false, ink_from, count));
-    parts.retain(|&(_, from, to)| to > from);
-    let mut out = Vec::with_capacity(rows.len() / 16);
-    let final_part = parts.len().saturating_sub(1);
-    for (k, &(paper, from, to)) in parts.iter().enumerate() {
-        let ends_stream = last && k == final_part;
-        if paper {
-            paper_block((to - from) * ROW_BYTES, ends_stream, &mut out);
-        } else {
-            let flush = if ends_stream { TDEFLFlush::Finish } else { TDEFLFlush::Sync };
-            out.extend(deflate_raw(&rows[from * ROW_BYTES..to * ROW_BYTES], flush));
-        }
-    }
-    out
-}
-
-/// Bits written the way deflate packs them: each value from its lowest bit, into bytes from
-/// their lowest bit (RFC 1951 §3.1.1).
-struct Bits<'a> {
-    out: &'a mut Vec<u8>,
-    pending: u64,
-    count: u32,
-}
-
-impl Bits<'_> {
-    fn value(&mut self, value: u32, bits: u32) {
-        self.pending |= u64::from(value) << self.count;
-        self.count += bits;
-        while self.count >= 8 {
-            self.out.push(self.pending as u8);
-            self.pending >>= 8;
-            self.count -= 8;
-        }
-    }
-
-    /// A Huffman code, which deflate packs from its highest bit.
-    fn code(&mut self, code: u32, bits: u32) {
-        self.value(code.reverse_bits() >> (32 - bits), bits);
-    }
-
-    /// Pads the last byte with zeros.
-    fn align(&mut self) {
-        if self.count > 0 {
-            self.out.push(self.pending as u8);
-            self.pending = 0;
-            self.count = 0;
-        }
-    }
-}
-
-/// Length codes' base lengths (RFC 1951 §3.2.5): code 257 + i covers `LENGTH_BASE[i]` and up,
-/// with `LENGTH_EXTRA[i]` extra bits.
-const LENGTH_BASE: [u16; 29] = [3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258];
-const LENGTH_EXTRA: [u8; 29] = [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0];
-
-/// A symbol of the fixed literal/length code (RFC 1951 §3.2.6).
-fn fixed_symbol(bits: &mut Bits, symbol: u32) {
-    match symbol {
-        0..=143 => bits.code(0x30 + symbol, 8),
-        144..=255 => bits.code(0x190 + symbol - 144, 9),
-        256..=279 => bits.code(symbol - 256, 7),
-        _ => bits.code(0xC0 + symbol - 280, 8),
-    }
-}
-
-/// `len` zero bytes as one fixed-Huffman block: a literal zero, then copies of the byte before
-/// (distance 1) of up to 258 bytes each, 13 bits apiece. It ends the stream if `ends_stream`,
-/// else it is followed by an empty stored block, which leaves the stream at a byte boundary.
-fn paper_block(len: usize, ends_stream: bool, out: &mut Vec<u8>) {
-    let mut bits = Bits { out, pending: 0, count: 0 };
-    bits.value(u32::from(ends_stream), 1);
-    bits.value(1, 2); // fixed Huffman codes
-    fixed_symbol(&mut bits, 0);
-    let mut left = len - 1;
-    while left >= 3 {
-        let copy = left.min(258) as u16;
-        let i = LENGTH_BASE.iter().rposition(|&base| base <= copy).expect("copies are 3 bytes or more");
-        fixed_symbol(&mut bits, 257 + i as u32);
-        bits.value(u32::from(copy - LENGTH_BASE[i]), u32::from(LENGTH_EXTRA[i]));
-        bits.code(0, 5); // distance code 0: one byte back
-        left -= usize::from(copy);
-    }
-    for _ in 0..left {
-        fixed_symbol(&mut bits, 0);
-    }
-    fixed_symbol(&mut bits, 256); // end of block
-    if !ends_stream {
-        bits.value(0, 3); // an empty stored block, not the last
-        bits.align();
-        bits.out.extend([0x00, 0x00, 0xFF, 0xFF]);
-    }
-    bits.align();
-}
-
-/// `data` as raw deflate, ended by `flush`.
-fn deflate_raw(data: &[u8], flush: TDEFLFlush) -> Vec<u8> {
-    let mut compressor = CompressorOxide::new(create_comp_flags_from_zip_params(i32::from(DEFLATE_LEVEL), -15, 0));
-    let mut out = Vec::with_capacity(data.len() / 16);
-    let (status, _) = compress_to_output(&mut compressor, data, flush, |bytes| {
-        out.extend_from_slice(bytes);
-        true
-    });
-    debug_assert!(matches!(status, TDEFLStatus::Okay | TDEFLStatus::Done), "deflate into memory fails only on bad parameters");
-    out
 }
 
 #[cfg(test)]
@@ -622,33 +430,6 @@ mod tests {
         assert_eq!(lines, vec!["一二三四五六七八九", "十开"]);
         let lines = c.wrap(&[&sans], "一二三四五六七八九十，好的", 10.0, width);
         assert!(lines[1].starts_with("十，"), "{lines:?}");
-    }
-
-    #[test]
-    fn rows_deflated_in_pieces_inflate_back() {
-        // Rows of paper with some ink, in both pieces and across their boundary.
-        let mut rows = vec![0u8; ROW_BYTES * HEIGHT as usize];
-        for (i, b) in rows.iter_mut().enumerate().filter(|(i, _)| i % 7 == 0 && (i / ROW_BYTES) % 300 < 40) {
-            *b = (i % 251) as u8;
-        }
-        let z = zlib_in_pieces(&rows);
-        assert_eq!(miniz_oxide::inflate::decompress_to_vec_zlib(&z).unwrap(), rows);
-        assert_eq!(z, zlib_in_pieces(&rows), "the same rows give the same bytes");
-    }
-
-    #[test]
-    fn paper_blocks_inflate_to_their_zeros_and_join_what_follows() {
-        for len in [1, 2, 3, 4, 10, 257, 258, 259, 260, 261, 516, 1000, 80_100] {
-            let mut raw = Vec::new();
-            paper_block(len, false, &mut raw);
-            raw.extend(deflate_raw(b"\x01\x02after", TDEFLFlush::Finish));
-            let mut want = vec![0; len];
-            want.extend(b"\x01\x02after");
-            assert_eq!(miniz_oxide::inflate::decompress_to_vec(&raw).unwrap(), want, "{len} zeros, then more");
-            let mut last = Vec::new();
-            paper_block(len, true, &mut last);
-            assert_eq!(miniz_oxide::inflate::decompress_to_vec(&last).unwrap(), vec![0; len], "{len} zeros, ending the stream");
-        }
     }
 
     #[test]

@@ -3,9 +3,10 @@
 //! Reads only the model. The stages, one module each:
 //! [`metadata`] (title, identifier, dates from the masthead) → [`images`] (the photos, checked and
 //! scaled) → [`book`] (title page, one document per page, articles read whole, table of
-//! contents) → [`cover`] (the cover picture) → [`subset`] (the embedded font subsets) →
-//! [`package`] (OPF, nav, NCX) → [`container`] (the zip). [`xhtml`] escapes and keeps count of
-//! the characters used; [`template`] holds the fixed text from `templates/epub/`.
+//! contents) → [`cover`] (the cover picture; [`png`] writes its file) → [`subset`] (the
+//! embedded font subsets) → [`package`] (OPF, nav, NCX) → [`container`] (the zip). [`xhtml`]
+//! escapes and keeps count of the characters used; [`template`] holds the fixed text from
+//! `templates/epub/`.
 
 pub mod book;
 pub mod container;
@@ -13,6 +14,7 @@ pub mod cover;
 pub mod images;
 pub mod metadata;
 pub mod package;
+pub mod png;
 pub mod subset;
 pub mod template;
 pub mod xhtml;
