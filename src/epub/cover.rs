@@ -156,10 +156,8 @@ fn parse<'a>(data: &'a [u8], fonts: &FontDir, face: Face) -> Result<FontRef<'a>>
     FontRef::try_from_slice(data).map_err(|e| Error::failed(format!("{}: {e}", fonts.face_path(face).display())))
 }
 
-/// Palette indices, two pixels a byte (high nibble first), each row after its PNG filter-type
-/// byte (0, none): exactly the data the PNG compresses, so nothing is copied to write it.
 struct Canvas {
-    rows: Vec<u8>,
+    rows: Rows,
     /// Each glyph rasterised once per cover and size: the headlines repeat characters (的, 区, 新
     /// …), and outlining and rasterising were two thirds of the cover's instructions. Lives and
     /// dies with one cover, so a batch of one issue repeated still draws every cover in full.
@@ -224,16 +222,44 @@ fn put_level(byte: &mut u8, px: usize, level: u8, ink: Ink) {
 /// Bytes of one stored row: the filter type, then two pixels a byte.
 const ROW_BYTES: usize = 1 + WIDTH as usize / 2;
 
+/// A row nothing is drawn on.
+static BLANK_ROW: [u8; ROW_BYTES] = [0; ROW_BYTES];
+
+/// The canvas's rows: palette indices, two pixels a byte (high nibble first), after the row's
+/// PNG filter-type byte (0, none), exactly the lines the PNG compresses. A row is made when
+/// something is first drawn on it: two thirds of a cover's rows are blank, and a whole canvas
+/// (1.9 MB) spread the drawing over every 2 MB page it lay on, each zeroed by the kernel when
+/// first touched, where the rows drawn on are 0.7 MB of small blocks side by side.
+#[derive(Clone, PartialEq, Debug)]
+struct Rows(Vec<Option<Box<[u8]>>>);
+
+impl Rows {
+    fn new() -> Rows {
+        Rows(vec![None; HEIGHT as usize])
+    }
+
+    /// Row `y`'s pixel bytes (after its filter byte), made blank if nothing was drawn there yet.
+    fn pixels_mut(&mut self, y: usize) -> &mut [u8] {
+        &mut self.0[y].get_or_insert_with(|| BLANK_ROW.into())[1..]
+    }
+
+    /// Every row, blank ones too, as the PNG's lines.
+    fn lines(&self) -> Vec<&[u8]> {
+        self.0.iter().map(|r| r.as_deref().unwrap_or(&BLANK_ROW)).collect()
+    }
+}
+
 impl Canvas {
     fn new() -> Canvas {
-        Canvas { rows: vec![0; ROW_BYTES * HEIGHT as usize], glyphs: HashMap::new(), rasterizer: Rasterizer::new(0, 0) }
+        Canvas { rows: Rows::new(), glyphs: HashMap::new(), rasterizer: Rasterizer::new(0, 0) }
     }
 
     fn rect(&mut self, x: f32, y: f32, w: f32, h: f32, ink: Ink) {
         let full = ink.base() + LEVELS - 1;
         for py in (y.round() as u32..(y + h).round() as u32).filter(|&py| py < HEIGHT) {
+            let row = self.rows.pixels_mut(py as usize);
             for px in (x.round() as u32..(x + w).round() as u32).filter(|&px| px < WIDTH) {
-                put(&mut self.rows[py as usize * ROW_BYTES + 1 + px as usize / 2], px as usize, full);
+                put(&mut row[px as usize / 2], px as usize, full);
             }
         }
     }
@@ -305,7 +331,7 @@ impl Canvas {
     }
 
     /// Lays raster `r` on `rows` with its origin at `x`, `y`, in `ink`.
-    fn blit(rows: &mut [u8], r: &Raster, x: i64, y: i64, ink: Ink) {
+    fn blit(rows: &mut Rows, r: &Raster, x: i64, y: i64, ink: Ink) {
         let (left, top) = (x + r.left, y + r.top);
         // The raster's columns that fall on the canvas.
         let first = usize::try_from(-left).unwrap_or(0).min(r.width);
@@ -315,7 +341,7 @@ impl Canvas {
             if py >= HEIGHT as usize {
                 break;
             }
-            let canvas_row = &mut rows[py * ROW_BYTES + 1..(py + 1) * ROW_BYTES];
+            let canvas_row = rows.pixels_mut(py);
             let mut col = first;
             let mut px = (left + first as i64) as usize;
             // A glyph starting on an odd pixel: its first column is a byte's low nibble.
@@ -403,7 +429,7 @@ impl Canvas {
                 palette.push(std::array::from_fn(|i| (f32::from(PAPER[i]) * (1.0 - t) + f32::from(ink[i]) * t).round() as u8));
             }
         }
-        png::indexed(WIDTH, HEIGHT, 4, &palette, &self.rows)
+        png::indexed(WIDTH, HEIGHT, 4, &palette, &self.rows.lines())
     }
 }
 
@@ -414,7 +440,8 @@ mod tests {
     impl Canvas {
         /// The palette index at pixel `x`, `y`.
         fn pixel(&self, x: usize, y: usize) -> u8 {
-            (self.rows[y * ROW_BYTES + 1 + x / 2] >> if x % 2 == 0 { 4 } else { 0 }) & 0x0F
+            let row = self.rows.0[y].as_deref().unwrap_or(&BLANK_ROW);
+            (row[1 + x / 2] >> if x % 2 == 0 { 4 } else { 0 }) & 0x0F
         }
     }
 
@@ -423,7 +450,7 @@ mod tests {
         let fonts = FontDir::locate(None).unwrap();
         let data = fonts.load(Face::SansBold).unwrap();
         let sans = FontRef::try_from_slice(&data).unwrap();
-        let c = Canvas { rows: Vec::new(), glyphs: HashMap::new(), rasterizer: Rasterizer::new(0, 0) };
+        let c = Canvas::new();
         // Room for ten characters a line.
         let width = 10.5 * Canvas::advance(&[&sans], '一', 10.0);
         let lines = c.wrap(&[&sans], "一二三四五六七八九十开", 10.0, width);
@@ -462,7 +489,7 @@ mod tests {
         }
         assert_eq!(c.pixel(0, 3) | c.pixel(0, 4), Ink::Red.base() + LEVELS - 1, "left edge");
         assert_ne!(c.pixel(WIDTH as usize - 1, 4), 0, "right edge");
-        assert_eq!(c.rows.iter().step_by(ROW_BYTES).filter(|&&b| b != 0).count(), 0, "filter bytes stay 0");
+        assert!(c.rows.0.iter().flatten().all(|row| row[0] == 0), "filter bytes stay 0");
         assert_ne!(c.rows, before);
     }
 
