@@ -101,7 +101,8 @@ fn assemble(flavor: u32, mut tables: Vec<(u32, Vec<u8>)>) -> Vec<u8> {
     let count = tables.len() as u16;
     let entry_selector = 15 - count.leading_zeros() as u16; // floor(log2(count))
     let search_range = (1u16 << entry_selector) * 16;
-    let mut out = Vec::new();
+    let size = 12 + 16 * tables.len() + tables.iter().map(|(_, data)| data.len().next_multiple_of(4)).sum::<usize>();
+    let mut out = Vec::with_capacity(size);
     out.extend(flavor.to_be_bytes());
     for v in [count, search_range, entry_selector, count * 16 - search_range] {
         out.extend(v.to_be_bytes());

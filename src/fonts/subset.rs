@@ -102,7 +102,11 @@ pub fn cff(data: &[u8], order: &[u16]) -> Result<Vec<u8>> {
     let whole = font.is_cid() && global.is_empty();
     let mut font_dicts: Vec<Option<(FontDict, Subrs)>> = vec![None; font.font_dicts()];
     let mut glyph_fds = Vec::with_capacity(glyphs);
-    let mut char_strings = Vec::new();
+    // Sized once: grown by doubling, the copies and the blocks left behind spread a subset over
+    // more of the 2 MB pages the kernel zeroes. (The glyphs' own charstrings are what a whole
+    // copy takes, and a fair guess at what inlining subroutines makes.)
+    let sizes: usize = order.iter().map(|&gid| font.char_strings.get(usize::from(gid)).map_or(0, <[u8]>::len)).sum();
+    let mut char_strings = Vec::with_capacity(sizes);
     let mut ends = Vec::with_capacity(glyphs);
     for &gid in order {
         let fd = font.fd(gid)?;
