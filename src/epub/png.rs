@@ -23,32 +23,38 @@ pub fn indexed(width: u32, height: u32, depth: u8, palette: &[[u8; 3]], lines: &
     // interlace.
     header.extend([depth, 3, 0, 0, 0]);
     let palette = palette.concat();
-    let data = zlib(lines);
-    let mut out = Vec::with_capacity(data.len() + 128);
-    out.extend(b"\x89PNG\r\n\x1a\n");
-    for (kind, body) in [(b"IHDR", &header[..]), (b"PLTE", &palette[..]), (b"IDAT", &data[..]), (b"IEND", &[][..])] {
-        out.extend((body.len() as u32).to_be_bytes());
-        let start = out.len();
+    // Each chunk: its length, its kind, its body, the CRC of kind and body. The image data is
+    // compressed in place, its length filled in after.
+    let chunk = |out: &mut Vec<u8>, kind: &[u8; 4], body: &mut dyn FnMut(&mut Vec<u8>)| {
+        let at = out.len();
+        out.extend([0; 4]);
         out.extend(kind);
-        out.extend(body);
-        let crc = crc32fast::hash(&out[start..]);
+        body(out);
+        let len = (out.len() - at - 8) as u32;
+        out[at..at + 4].copy_from_slice(&len.to_be_bytes());
+        let crc = crc32fast::hash(&out[at + 4..]);
         out.extend(crc.to_be_bytes());
-    }
+    };
+    let mut out = Vec::new();
+    out.extend(b"\x89PNG\r\n\x1a\n");
+    chunk(&mut out, b"IHDR", &mut |out| out.extend(&header));
+    chunk(&mut out, b"PLTE", &mut |out| out.extend(&palette));
+    chunk(&mut out, b"IDAT", &mut |out| zlib(lines, out));
+    chunk(&mut out, b"IEND", &mut |_| {});
     out
 }
 
-/// The lines, one after the other, as a zlib stream (RFC 1950).
-fn zlib(lines: &[&[u8]]) -> Vec<u8> {
+/// The lines, one after the other, as a zlib stream (RFC 1950) at the end of `out`.
+fn zlib(lines: &[&[u8]], out: &mut Vec<u8>) {
     // CMF 0x78: deflate, 32 KB window; FLG 0x01: the fastest kind of compressor, and the check
     // bits zlib asks for.
-    let mut out = vec![0x78, 0x01];
-    deflate(lines, &mut out);
+    out.extend([0x78, 0x01]);
+    deflate(lines, out);
     let mut adler = simd_adler32::Adler32::new();
     for line in lines {
         adler.write(line);
     }
     out.extend(adler.finish().to_be_bytes());
-    out
 }
 
 /// The longest and shortest copy deflate codes (RFC 1951 §3.2.5), and the farthest back.
@@ -74,6 +80,11 @@ const LENGTH_EXTRA: [u8; 29] = [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 
 const DIST_BASE: [u16; 30] =
     [1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513, 769, 1025, 1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577];
 const DIST_EXTRA: [u8; 30] = [0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13];
+
+/// Bytes a block's header, its end and the last pending bits take at most: 3 + 5 + 5 + 4 bits,
+/// 19 code lengths of 3 bits, 316 code lengths of 7 bits with 7 extra at most, a 15-bit end of
+/// block, and the eight bytes [`Bits::put`] writes at a time.
+const HEADER_BYTES_MAX: usize = (17 + 19 * 3 + (LITLEN_CODES + DIST_CODES) * 14 + 15).div_ceil(8) + 8;
 
 /// The order the code-length code's own lengths are stored in (RFC 1951 §3.2.7).
 const LENGTH_ORDER: [usize; LENGTH_CODES] = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15];
@@ -125,17 +136,19 @@ fn deflate(lines: &[&[u8]], out: &mut Vec<u8>) {
     assert!(lines.iter().all(|l| l.len() == row_bytes), "lines of one length");
     let tokens = tokenize(lines);
     let above = dist_code(row_bytes);
-    let mut litlen = [0u32; LITLEN_CODES];
-    // Copies from the byte before, from the row above.
-    let mut copies = [0u32; 2];
+    let mut counts = [0u32; TOKENS];
     for &t in &tokens {
-        litlen[usize::from(TOKEN_SYMBOL[usize::from(t)])] += 1;
-        copies[usize::from(t & 1)] += u32::from(t > 255);
+        counts[usize::from(t)] += 1;
+    }
+    let mut litlen = [0u32; LITLEN_CODES];
+    let mut dist = [0u32; DIST_CODES];
+    for (t, &n) in counts.iter().enumerate() {
+        litlen[usize::from(TOKEN_SYMBOL[t])] += n;
+        if t > 255 {
+            dist[if t % 2 == 1 { above } else { 0 }] += n;
+        }
     }
     litlen[END_OF_BLOCK] = 1;
-    let mut dist = [0u32; DIST_CODES];
-    dist[0] += copies[0];
-    dist[above] += copies[1];
     let litlen_lengths = code_lengths(&litlen, MAX_BITS);
     let dist_lengths = code_lengths(&dist, MAX_BITS);
     let litlen_code = Code::new(&litlen_lengths);
@@ -158,7 +171,14 @@ fn deflate(lines: &[&[u8]], out: &mut Vec<u8>) {
     let far_extra = (row_bytes - usize::from(DIST_BASE[above])) as u32;
     let distance_bits = [near, (far.0 | far_extra << far.1, far.1 + u32::from(DIST_EXTRA[above]))];
 
-    out.reserve(tokens.len() * 2);
+    // The block's size, exactly but for the header: so the output is one allocation, not grown
+    // (and copied) as it fills.
+    let token_total: u64 = counts
+        .iter()
+        .enumerate()
+        .map(|(t, &n)| u64::from(n) * u64::from(token_bits[t].1 + if t > 255 { distance_bits[t % 2].1 } else { 0 }))
+        .sum();
+    out.reserve((token_total / 8) as usize + HEADER_BYTES_MAX);
     let mut bits = Bits { out, pending: 0, count: 0 };
     bits.put(1, 1); // the last block
     bits.put(2, 2); // dynamic Huffman codes
@@ -482,7 +502,9 @@ mod tests {
 
     /// `data` cut into lines of `row_bytes`, compressed.
     fn zlib_of(data: &[u8], row_bytes: usize) -> Vec<u8> {
-        zlib(&data.chunks(row_bytes).collect::<Vec<_>>())
+        let mut out = Vec::new();
+        zlib(&data.chunks(row_bytes).collect::<Vec<_>>(), &mut out);
+        out
     }
 
     fn inflate(zlib: &[u8]) -> Vec<u8> {
@@ -541,7 +563,7 @@ mod tests {
             data.resize(data.len().next_multiple_of(row_bytes), 9);
             assert_eq!(inflate(&zlib_of(&data, row_bytes)), data, "rows of {row_bytes}");
         }
-        assert_eq!(inflate(&zlib(&[])), Vec::<u8>::new());
+        assert_eq!(inflate(&zlib_of(&[], 801)), Vec::<u8>::new());
     }
 
     #[test]
