@@ -450,7 +450,7 @@ mod tests {
         /// The palette index at pixel `x`, `y`.
         fn pixel(&self, x: usize, y: usize) -> u8 {
             let row = self.rows.0[y].as_deref().unwrap_or(&BLANK_ROW);
-            (row[1 + x / 2] >> if x % 2 == 0 { 4 } else { 0 }) & 0x0F
+            (row[1 + x / 2] >> if x.is_multiple_of(2) { 4 } else { 0 }) & 0x0F
         }
     }
 

@@ -305,8 +305,8 @@ fn match_len(here: &[u8], there: &[u8]) -> usize {
 fn code_lengths(freqs: &[u32], limit: usize) -> Vec<u8> {
     // (frequency, symbol) of the coded symbols, rarest first.
     let mut coded: Vec<(u32, usize)> = freqs.iter().enumerate().filter(|(_, &f)| f > 0).map(|(s, &f)| (f, s)).collect();
-    for s in 0..2 {
-        if coded.len() < 2 && freqs[s] == 0 {
+    for (s, &f) in freqs.iter().enumerate().take(2) {
+        if coded.len() < 2 && f == 0 {
             coded.push((1, s));
         }
     }

@@ -362,7 +362,7 @@ print(len(top.charset))
         }
         for (kind, font) in faces {
             let s = subset(&font, &chars, "face").unwrap();
-            let otf = tmp.path().join(format!("{kind}"));
+            let otf = tmp.path().join(&kind);
             std::fs::write(&otf, &s.bytes).unwrap();
             // The PDF's program: the bare CFF of the same glyphs.
             let face = ttf_parser::Face::parse(&font, 0).unwrap();
