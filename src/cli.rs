@@ -302,7 +302,7 @@ fn convert_to(
         std::fs::create_dir_all(dir).map_err(|e| Error::failed(format!("{}: cannot make the folder: {e}", dir.display())))?;
     }
     crate::tune_allocator(jobs.len());
-    crate::start_workers();
+    crate::start_workers(jobs.len() == 1 && editions == [Edition::Epub]);
     let print_ready = !pdf.as_ref().is_some_and(|p| p.no_pdfx);
     let pdf_options = match pdf.filter(|_| editions.contains(&Edition::Pdf)) {
         Some(args) => {

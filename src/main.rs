@@ -48,8 +48,15 @@ pub fn tune_allocator(issues: usize) {
 /// waiting beside two workers, jialing's PDF zeroed 16 huge pages, with it working as one of two,
 /// 12 (alternating runs: 50.8 → 47.5 ms of CPU, 40.4 → 37.5 ms wall; the seed's EPUB 22.9 →
 /// 21.9 ms of CPU). Called before anything uses the pool; a pool already built is left as it is.
-pub fn start_workers() {
-    let _ = rayon::ThreadPoolBuilder::new().use_current_thread().build_global();
+///
+/// `alone`: this thread is the whole pool. For one EPUB: its parallel parts (the cover beside
+/// the subsets and the rest) are a few milliseconds each, and a second thread's heap costs more
+/// CPU in fresh pages than it saves in wall time (the seed's book, between runs of pandoc as in
+/// the bench: 10.9 → 9.9 ms of CPU, 9.9 → 10.2 ms wall). A PDF's pages and a batch's issues keep
+/// every core.
+pub fn start_workers(alone: bool) {
+    let pool = rayon::ThreadPoolBuilder::new().use_current_thread();
+    let _ = if alone { pool.num_threads(1) } else { pool }.build_global();
 }
 
 fn main() {
