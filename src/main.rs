@@ -52,8 +52,8 @@ pub fn tune_allocator(issues: usize) {
 /// `alone`: this thread is the whole pool. For one EPUB: its parallel parts (the cover beside
 /// the subsets and the rest) are a few milliseconds each, and a second thread's heap costs more
 /// CPU in fresh pages than it saves in wall time (the seed's book, between runs of pandoc as in
-/// the bench: 10.9 → 9.9 ms of CPU, 9.9 → 10.2 ms wall). A PDF's pages and a batch's issues keep
-/// every core.
+/// the bench: 9.8 → 8.8 ms of CPU, 8.9 → 9.2 ms wall; jialing's 14.2 → 12.9 ms of CPU, 10.6 →
+/// 13.1 ms wall). A PDF's pages and a batch's issues keep every core.
 pub fn start_workers(alone: bool) {
     let pool = rayon::ThreadPoolBuilder::new().use_current_thread();
     let _ = if alone { pool.num_threads(1) } else { pool }.build_global();

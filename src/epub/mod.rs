@@ -73,9 +73,10 @@ pub fn build(issue: &Issue, options: &Options) -> Result<Book> {
     let meta = &meta;
     // The cover and the font subsets are the slowest steps and independent of each other: the
     // cover is drawn beside everything else, the bold subset beside the regular one, each on one
-    // of rayon's workers (idle here, or in a batch busy with other issues: a worker that waits
-    // for its scope takes on work meanwhile, so nothing waits for a worker that waits). A thread
-    // of their own would start a heap of fresh memory each: the cover's and its deflate
+    // of rayon's workers where there are several (in a batch busy with other issues: a worker
+    // that waits for its scope takes on work meanwhile, so nothing waits for a worker that
+    // waits); one book alone has one thread, which does them in turn (`start_workers`). A
+    // thread of their own would start a heap of fresh memory each: the cover's and its deflate
     // piece's threads cost the seed's book 2 ms of page faults.
     let mut cover = None;
     let (pictures, warnings, content, nav, subsets) = rayon::in_place_scope(|s| {
