@@ -152,7 +152,7 @@ fn deflate(lines: &[&[u8]], out: &mut Vec<u8>) {
     let litlen_lengths = code_lengths(&litlen, MAX_BITS);
     let dist_lengths = code_lengths(&dist, MAX_BITS);
     let litlen_code = Code::new(&litlen_lengths);
-    let dist_code = Code::new(&dist_lengths);
+    let distance_code = Code::new(&dist_lengths);
 
     // Each token's bits: its symbol's code, then a copy's extra length bits; and the bits of
     // each distance, its code and its extra bits.
@@ -167,7 +167,7 @@ fn deflate(lines: &[&[u8]], out: &mut Vec<u8>) {
             (code | extra << len, len + u32::from(LENGTH_EXTRA[i]))
         })
         .collect();
-    let (near, far) = (dist_code.codes[0], dist_code.codes[above]);
+    let (near, far) = (distance_code.codes[0], distance_code.codes[above]);
     let far_extra = (row_bytes - usize::from(DIST_BASE[above])) as u32;
     let distance_bits = [near, (far.0 | far_extra << far.1, far.1 + u32::from(DIST_EXTRA[above]))];
 
@@ -214,6 +214,8 @@ fn tokenize(lines: &[&[u8]]) -> Vec<Token> {
                 continue;
             };
             let run = run_len(&line[i..], before);
+            // A run that reaches the end of its line may go on into the next: it is held until
+            // it ends, and then taken whole.
             if i + run == line.len() || running > 0 {
                 running += run;
                 i += run;
