@@ -568,6 +568,28 @@ mod tests {
         assert_eq!(inflate(&zlib_of(&[], 801)), Vec::<u8>::new());
     }
 
+    proptest::proptest! {
+        /// Pictures of any size and any mix of runs, repeats of the row above and stray bytes
+        /// inflate back to their lines.
+        #[test]
+        fn any_picture_inflates_back(row_bytes in 1usize..40, spans in proptest::collection::vec((0u8..4, 1usize..300, proptest::num::u8::ANY), 0..60)) {
+            let mut data = Vec::new();
+            for (kind, len, byte) in spans {
+                for _ in 0..len {
+                    let next = match kind {
+                        0 => byte,                                                          // a run
+                        1 => data.len().checked_sub(row_bytes).map_or(byte, |up| data[up]), // the row above
+                        2 => byte.wrapping_add(data.len() as u8),                           // no match at all
+                        _ => 0,                                                             // paper
+                    };
+                    data.push(next);
+                }
+            }
+            data.resize(data.len().next_multiple_of(row_bytes), 0);
+            proptest::prop_assert_eq!(inflate(&zlib_of(&data, row_bytes)), data);
+        }
+    }
+
     #[test]
     fn code_lengths_make_a_complete_code_within_the_limit() {
         let fibonacci: Vec<u32> = std::iter::successors(Some((1u32, 1u32)), |&(a, b)| Some((b, a + b))).map(|(a, _)| a).take(30).collect();
