@@ -560,18 +560,35 @@ impl<L: Clone> Story<L> {
         }
     }
 
-    /// Heights of a part's units at leading factor `leading`, jump lines included.
+    /// Heights of a part's units at leading factor `leading`, jump lines included, in the order
+    /// [`Story::emit`] draws them.
     fn unit_heights<M: Measure<Line = L>>(&self, s: &Setter<M>, part: &Part, leading: f32, h: &mut Vec<(f32, bool)>) {
         h.clear();
         if part.jump_in {
             h.push((s.jump_height(), false));
         }
-        for u in &self.units[part.start..part.end] {
-            h.push((if u.stretch { u.height * leading } else { u.height }, u.keep_with_next));
+        let jump_at = self.jump_out_at(part);
+        for (i, u) in self.units[part.start..part.end].iter().enumerate() {
+            if jump_at == Some(part.start + i) {
+                h.push((s.jump_height(), false));
+            }
+            // The line the jump follows goes on with it: a `（下转N版）` never opens a column.
+            let keep = u.keep_with_next || jump_at == Some(part.start + i + 1);
+            h.push((if u.stretch { u.height * leading } else { u.height }, keep));
         }
-        if part.jump_out {
+        if jump_at == Some(part.end) {
             h.push((s.jump_height(), false));
         }
+    }
+
+    /// Where a part's `（下转N版）` goes: right after its last line of text. A QR promo that
+    /// closes the article (the source puts it after the jump line) follows the jump instead of
+    /// parting it from the text it continues.
+    fn jump_out_at(&self, part: &Part) -> Option<usize> {
+        part.jump_out.then(|| {
+            let units = &self.units[part.start..part.end];
+            part.start + units.iter().rposition(|u| matches!(u.content, UnitContent::Line { .. })).map_or(0, |i| i + 1)
+        })
     }
 
     /// The part's natural shape at `columns`: template leading, normal headline space.
@@ -827,7 +844,16 @@ impl<L: Clone> Story<L> {
             cursor[c as usize] += heights[k].0;
             k += 1;
         }
-        for u in &self.units[part.start..part.end] {
+        let jump_at = self.jump_out_at(part);
+        for (i, u) in self.units[part.start..part.end].iter().enumerate() {
+            if jump_at == Some(part.start + i) {
+                let c = cols[k];
+                if let Some(j) = jump_out {
+                    draw_jump(marks, c, cursor[c as usize], j, true);
+                }
+                cursor[c as usize] += heights[k].0;
+                k += 1;
+            }
             let c = cols[k] as usize;
             let h = heights[k].0;
             let uy = cursor[c];
@@ -860,7 +886,7 @@ impl<L: Clone> Story<L> {
             cursor[c] += h;
             k += 1;
         }
-        if part.jump_out {
+        if jump_at == Some(part.end) {
             let c = cols[k];
             if let Some(j) = jump_out {
                 draw_jump(marks, c, cursor[c as usize], j, true);
@@ -1228,6 +1254,54 @@ mod tests {
         let max = st.plan(&s, &part, 3, nat.height * 10.0);
         assert!((max.leading - t.grid.max_leading_stretch).abs() < 1e-3);
         assert!(max.head_space <= s.max_head_space() + EPS);
+    }
+
+    #[test]
+    fn the_jump_line_follows_the_last_line_and_never_opens_a_column() {
+        let t = Template::broadsheet();
+        let s = Setter::new(&Fixed, &t);
+        let g = &s.geometry;
+        let column_of = |x: f32| (x / (g.column_width + g.gutter)).floor() as i32;
+        let mut orphans_without_the_keep = 0;
+        for paras in 1..9 {
+            for chars in [20, 37, 61, 90] {
+                // The source's order: text, its jump line, then a QR promo that closes the article.
+                let mut a = article(paras, chars);
+                a.blocks.push(Block::Promo { text: "扫码关注".into(), line: 30 });
+                let st = story(&a, &s);
+                let part = Part { start: 0, end: st.units.len(), head: HeadKind::Full(Rank::Article), figures: true, jump_in: false, jump_out: true };
+                for columns in 1..=5 {
+                    let plan = st.natural(&s, &part, columns);
+                    let mut marks = Vec::new();
+                    st.emit(&s, &part, &plan, 0.0, 0.0, None, Some(Jump { page: 2, to: None }), &mut marks);
+                    let texts: Vec<(usize, i32, f32, &str)> = marks
+                        .iter()
+                        .enumerate()
+                        .filter_map(|(n, m)| match m {
+                            Mark::Text { x, y_baseline, line, id, .. } if id.is_some() || line.contains("下转") => Some((n, column_of(*x), *y_baseline, line.as_str())),
+                            _ => None,
+                        })
+                        .collect();
+                    let j = texts.iter().position(|t| t.3 == "（下转2版）").expect("the jump line is drawn");
+                    let frame = marks.iter().position(|m| matches!(m, Mark::Frame { .. })).expect("the promo is drawn");
+                    let case = format!("{paras} paragraphs of {chars} at {columns} columns");
+                    assert!(j > 0 && texts[j - 1].3.contains('字'), "{case}: the jump line comes right after the text");
+                    assert!(frame > texts[j].0, "{case}: the promo comes after the jump line");
+                    let (last, jump) = (texts[j - 1], texts[j]);
+                    assert!(last.1 == jump.1 && last.2 < jump.2, "{case}: the jump line is under the last line, in its column");
+                    // How often the fill alone would have put the jump at a column's top.
+                    let mut h = Vec::new();
+                    st.unit_heights(&s, &part, 1.0, &mut h);
+                    let n = st.jump_out_at(&part).unwrap() - part.start;
+                    h[n - 1].1 = false;
+                    let mut offsets = Vec::new();
+                    column_offsets(plan.columns, plan.figure_span, plan.figure_height, &mut offsets);
+                    let cols = fill(&h, &offsets, balance(&h, &offsets) + EPS * 10.0).unwrap();
+                    orphans_without_the_keep += usize::from(cols[n] != cols[n - 1]);
+                }
+            }
+        }
+        assert!(orphans_without_the_keep > 0, "the cases include some where the jump alone would open a column");
     }
 
     #[test]
