@@ -348,7 +348,7 @@ fn stylesheet_follows_chinese_typesetting() {
     let css = text(&unzip(&out), "EPUB/style.css");
     let strict = css.find("line-break: strict;").unwrap();
     assert!(css[strict..].contains("-webkit-line-break: strict;") && css[strict..].contains("-epub-line-break: strict;"));
-    for rule in ["text-align: justify;", "text-indent: 2em;", "break-after: avoid;", "\"Kaiti SC\"", "\"Heiti SC\"", "\"Songti SC\"", "\"Papertool Serif\""] {
+    for rule in ["text-align: justify;", "text-indent: 2em;", "text-autospace: ideograph-alpha ideograph-numeric;", "break-after: avoid;", "\"Kaiti SC\"", "\"Heiti SC\"", "\"Songti SC\"", "\"Papertool Serif\""] {
         assert!(css.contains(rule), "missing {rule}");
     }
 }
