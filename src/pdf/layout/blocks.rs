@@ -147,7 +147,7 @@ pub struct Part {
     pub figures: bool,
     /// `(上接M版)` before the units.
     pub jump_in: bool,
-    /// `(下转N版)` after them (after their last line of text: [`Story::jump_out_at`]).
+    /// `(下转N版)` after them (after their last line of text: `Story::jump_out_at`).
     pub jump_out: bool,
 }
 
