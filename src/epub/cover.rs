@@ -4,7 +4,7 @@
 //!
 //! Drawn with `ab_glyph` in our 楷体 (name, dates) and 黑体 (headlines) into a palette canvas of
 //! two inks on paper white, each ink in a few levels of coverage for smooth edges, and written as
-//! a 4-bit indexed PNG by [`png`](super::png) (the `png` crate's streaming writer zero-fills its
+//! a 4-bit indexed PNG by [`png`] (the `png` crate's streaming writer zero-fills its
 //! output buffer on every write, a fifth of the cover's time, and its compressors are either
 //! slow or large on type). Each glyph is rasterised once per size with `ab_glyph_rasterizer`.
 //! Two inks need no more, and a cover of 1600×2400 pixels is then about 75 KB and a few

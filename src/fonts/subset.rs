@@ -1,5 +1,5 @@
 //! Cutting a CFF face down to the glyphs a document uses, for both editions: the
-//! PDF embeds the bare `CFF ` table ([`cff`]), the EPUB a whole OpenType file, whose tables
+//! PDF embeds the bare `CFF ` table ([`cff()`]), the EPUB a whole OpenType file, whose tables
 //! besides `cmap` and `OS/2` come from [`opentype_tables`].
 //!
 //! The subset is CID-keyed whatever the original's ROS: Adobe-Identity-0, glyph `i` is CID `i`

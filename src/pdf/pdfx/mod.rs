@@ -9,7 +9,7 @@
 //!   date, `Trapped /False`, `GTS_PDFXVersion`, `GTS_PDFXConformance`) and an XMP packet that
 //!   says the same ([`xmp`]); a trailer `/ID` that is the MD5 of the file's own content;
 //! - one `GTS_PDFX` output intent for the registered newsprint condition `IFRA26`, without an
-//!   embedded profile (see [`output_intent`]);
+//!   embedded profile (see [`set_output_intent`]);
 //! - MediaBox = BleedBox, TrimBox = MediaBox less the bleed, on every page, no CropBox/ArtBox;
 //! - colour in DeviceCMYK only: RGB and grey operators and RGB images converted ([`colour`]),
 //!   100 % K overprinting (`/OP true /op true /OPM 1`), total ink capped at 220 %. The
