@@ -10,6 +10,10 @@
 //! - [`output`]: atomic writes shared by the writers; [`xml`]: escaping shared by the writers;
 //!   [`error`]: messages and exit codes.
 
+// These docs are for the people who work on papertool: `cargo doc --document-private-items`, where
+// a public item's doc may point at the private one that does the work.
+#![allow(rustdoc::private_intra_doc_links)]
+
 pub mod batch;
 pub mod epub;
 pub mod error;

@@ -20,7 +20,7 @@
 //!
 //! What the pass cannot make conform (a Type 3 or unembedded font, transparency, JavaScript
 //! it would have to drop silently, an inline image) it refuses with a one-line error rather than
-//! writing a file that claims PDF/X falsely. [`check`] reads any PDF and lists every rule of the
+//! writing a file that claims PDF/X falsely. [`check()`] reads any PDF and lists every rule of the
 //! standard it breaks; `papertool pdfx-check` runs it from the command line.
 
 mod check;
