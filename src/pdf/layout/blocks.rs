@@ -568,16 +568,14 @@ impl<L: Clone> Story<L> {
             h.push((s.jump_height(), false));
         }
         let jump_at = self.jump_out_at(part);
-        for (i, u) in self.units[part.start..part.end].iter().enumerate() {
-            if jump_at == Some(part.start + i) {
+        for i in part.start..=part.end {
+            if jump_at == Some(i) {
                 h.push((s.jump_height(), false));
             }
+            let Some(u) = self.units[..part.end].get(i) else { break };
             // The line the jump follows goes on with it: a `（下转N版）` never opens a column.
-            let keep = u.keep_with_next || jump_at == Some(part.start + i + 1);
+            let keep = u.keep_with_next || jump_at == Some(i + 1);
             h.push((if u.stretch { u.height * leading } else { u.height }, keep));
-        }
-        if jump_at == Some(part.end) {
-            h.push((s.jump_height(), false));
         }
     }
 
@@ -845,8 +843,8 @@ impl<L: Clone> Story<L> {
             k += 1;
         }
         let jump_at = self.jump_out_at(part);
-        for (i, u) in self.units[part.start..part.end].iter().enumerate() {
-            if jump_at == Some(part.start + i) {
+        for i in part.start..=part.end {
+            if jump_at == Some(i) {
                 let c = cols[k];
                 if let Some(j) = jump_out {
                     draw_jump(marks, c, cursor[c as usize], j, true);
@@ -854,6 +852,7 @@ impl<L: Clone> Story<L> {
                 cursor[c as usize] += heights[k].0;
                 k += 1;
             }
+            let Some(u) = self.units[..part.end].get(i) else { break };
             let c = cols[k] as usize;
             let h = heights[k].0;
             let uy = cursor[c];
@@ -885,12 +884,6 @@ impl<L: Clone> Story<L> {
             }
             cursor[c] += h;
             k += 1;
-        }
-        if jump_at == Some(part.end) {
-            let c = cols[k];
-            if let Some(j) = jump_out {
-                draw_jump(marks, c, cursor[c as usize], j, true);
-            }
         }
     }
 
