@@ -97,6 +97,14 @@ pub enum UnitContent<L> {
     Promo { side: f32, lines: Vec<(SetLine<L>, LineId)>, size: f32, pitch: f32, color: Cmyk },
 }
 
+/// One place in a part's body flow: a jump line, or unit `i` of the story.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Slot {
+    JumpIn,
+    Unit(usize),
+    JumpOut,
+}
+
 /// A photo, or a framed placeholder for one, with its caption and credit.
 #[derive(Debug, Clone)]
 pub struct Figure {
@@ -560,23 +568,33 @@ impl<L: Clone> Story<L> {
         }
     }
 
-    /// Heights of a part's units at leading factor `leading`, jump lines included, in the order
-    /// [`Story::emit`] draws them.
+    /// Heights of a part's slots at leading factor `leading`, and whether each keeps with the
+    /// next.
     fn unit_heights<M: Measure<Line = L>>(&self, s: &Setter<M>, part: &Part, leading: f32, h: &mut Vec<(f32, bool)>) {
         h.clear();
-        if part.jump_in {
-            h.push((s.jump_height(), false));
+        let mut slots = self.slots(*part).peekable();
+        while let Some(slot) = slots.next() {
+            h.push(match slot {
+                Slot::JumpIn | Slot::JumpOut => (s.jump_height(), false),
+                Slot::Unit(i) => {
+                    let u = &self.units[i];
+                    // The line the jump follows goes on with it: a `（下转N版）` never opens a column.
+                    let keep = u.keep_with_next || matches!(slots.peek(), Some(Slot::JumpOut));
+                    (if u.stretch { u.height * leading } else { u.height }, keep)
+                }
+            });
         }
-        let jump_at = self.jump_out_at(part);
-        for i in part.start..=part.end {
-            if jump_at == Some(i) {
-                h.push((s.jump_height(), false));
-            }
-            let Some(u) = self.units[..part.end].get(i) else { break };
-            // The line the jump follows goes on with it: a `（下转N版）` never opens a column.
-            let keep = u.keep_with_next || jump_at == Some(i + 1);
-            h.push((if u.stretch { u.height * leading } else { u.height }, keep));
-        }
+    }
+
+    /// A part's body flow in reading order, as it is measured and drawn: `（上接M版）`, the
+    /// units, and `（下转N版）` where [`Story::jump_out_at`] puts it.
+    fn slots(&self, part: Part) -> impl Iterator<Item = Slot> {
+        let jump_at = self.jump_out_at(&part);
+        let body = (part.start..=part.end).flat_map(move |i| {
+            let jump = (jump_at == Some(i)).then_some(Slot::JumpOut);
+            jump.into_iter().chain((i < part.end).then_some(Slot::Unit(i)))
+        });
+        part.jump_in.then_some(Slot::JumpIn).into_iter().chain(body)
     }
 
     /// Where a part's `（下转N版）` goes: right after its last line of text. A QR promo that
@@ -813,7 +831,6 @@ impl<L: Clone> Story<L> {
             fill(&heights, &offsets, balance(&heights, &offsets) + EPS * 10.0).expect("a balanced part refills")
         });
         let mut cursor: Vec<f32> = offsets.iter().map(|o| top + o).collect();
-        let mut k = 0;
         let jump = &t.roles.jump;
         let col_x = |c: u32| x + c as f32 * (g.column_width + g.gutter);
         let draw_jump = |marks: &mut Vec<Mark<L>>, c: u32, yy: f32, j: Jump, out: bool| {
@@ -834,30 +851,28 @@ impl<L: Clone> Story<L> {
                 }
             }
         };
-        if part.jump_in {
-            let c = cols[k];
-            if let Some(j) = jump_in {
-                draw_jump(marks, c, cursor[c as usize], j, false);
-            }
-            cursor[c as usize] += heights[k].0;
-            k += 1;
-        }
-        let jump_at = self.jump_out_at(part);
-        for i in part.start..=part.end {
-            if jump_at == Some(i) {
-                let c = cols[k];
-                if let Some(j) = jump_out {
-                    draw_jump(marks, c, cursor[c as usize], j, true);
-                }
-                cursor[c as usize] += heights[k].0;
-                k += 1;
-            }
-            let Some(u) = self.units[..part.end].get(i) else { break };
+        for (k, slot) in self.slots(*part).enumerate() {
             let c = cols[k] as usize;
             let h = heights[k].0;
             let uy = cursor[c];
-            match &u.content {
-                UnitContent::Line { line, size, color, id } => marks.push(Mark::Text {
+            let unit = match slot {
+                Slot::JumpIn => {
+                    if let Some(j) = jump_in {
+                        draw_jump(marks, c as u32, uy, j, false);
+                    }
+                    None
+                }
+                Slot::JumpOut => {
+                    if let Some(j) = jump_out {
+                        draw_jump(marks, c as u32, uy, j, true);
+                    }
+                    None
+                }
+                Slot::Unit(i) => Some(&self.units[i]),
+            };
+            match unit.map(|u| &u.content) {
+                None => {}
+                Some(UnitContent::Line { line, size, color, id }) => marks.push(Mark::Text {
                     x: col_x(c as u32) + line.x,
                     y_baseline: uy + baseline_in(h, *size),
                     line: line.line.clone(),
@@ -865,7 +880,7 @@ impl<L: Clone> Story<L> {
                     color: *color,
                     id: Some(*id),
                 }),
-                UnitContent::Promo { side, lines, size, pitch, color } => {
+                Some(UnitContent::Promo { side, lines, size, pitch, color }) => {
                     let sx = col_x(c as u32) + (g.column_width - side) / 2.0;
                     marks.push(Mark::Frame { x: sx, y: uy, w: *side, h: *side, stroke: t.rules.frame_width.pt(), fill: Some(t.figures.fill) });
                     let mut ly = uy + side + HEAD_GAP_EM * size;
@@ -883,7 +898,6 @@ impl<L: Clone> Story<L> {
                 }
             }
             cursor[c] += h;
-            k += 1;
         }
     }
 
